@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace bpfcheck {
+
+class Btf;
 
 // One 8-byte instruction slot exactly as the ISA encodes it (RFC 9669 section 4): ld_imm64
 // takes two slots, the second holding the upper 32 bits of the immediate in `imm`.
@@ -149,6 +152,7 @@ struct Program {
   std::vector<MapDescriptor> maps;          // every map of the object (indices are stable)
   std::vector<ExternSymbol> externs;
   LineTable lines;
+  std::shared_ptr<const Btf> btf; // the object's BTF, null when it has none
 };
 
 } // namespace bpfcheck
