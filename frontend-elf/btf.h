@@ -20,9 +20,11 @@ namespace bpfcheck {
 
 // A map as declared in the .maps section with the __uint/__type/__array macros of bpf_helpers.h.
 struct BtfMapDefinition {
-  std::string name;          // the VAR's name
-  std::uint32_t offset = 0;  // of the variable inside .maps (matches the ELF symbol's value)
-  std::uint32_t type = 0;    // __uint(type, ...)
+  std::string name; // the VAR's name
+  // Of the variable inside .maps, from the DATASEC. clang leaves it 0 in a .o (libbpf takes it
+  // from the ELF symbol), so the ELF loader matches maps to symbols by name.
+  std::uint32_t offset = 0;
+  std::uint32_t type = 0;       // __uint(type, ...)
   std::uint32_t key_size = 0;   // __uint(key_size) or sizeof(__type(key))
   std::uint32_t value_size = 0; // __uint(value_size) or sizeof(__type(value))
   std::uint32_t key_type = 0;   // BTF id of __type(key), 0 if given by size
@@ -30,6 +32,8 @@ struct BtfMapDefinition {
   std::uint32_t max_entries = 0;
   std::uint32_t map_flags = 0;
   std::uint32_t pinning = 0;
+  std::uint32_t numa_node = 0;
+  std::uint32_t map_extra = 0; // __uint(map_extra, ...); 32 bits, as libbpf 1.1 reads it
   // __array(values, struct inner): the inner map's definition (map-in-map templates).
   std::shared_ptr<BtfMapDefinition> inner;
 };
@@ -42,7 +46,7 @@ public:
   Btf(const Btf &) = delete;
   Btf &operator=(const Btf &) = delete;
 
-  std::uint32_t type_count() const; // ids 0 (void) .. type_count()-1
+  std::uint32_t type_count() const;             // ids 0 (void) .. type_count()-1
   const btf_type *type(std::uint32_t id) const; // nullptr when out of range
   std::uint32_t kind(std::uint32_t id) const;   // BTF_KIND_*
   std::string_view name(std::uint32_t id) const;
@@ -71,7 +75,15 @@ public:
 
 private:
   explicit Btf(struct btf *parsed);
+  // One DECL_TAG, indexed by (target, component) so decl_tags() is a binary search.
+  struct DeclTagRef {
+    std::uint32_t target = 0;
+    std::int32_t component = -1;
+    std::uint32_t tag = 0;
+  };
   struct btf *btf_ = nullptr;
+  std::uint32_t count_ = 0;
+  std::vector<DeclTagRef> decl_tag_index_;
 };
 
 } // namespace bpfcheck
