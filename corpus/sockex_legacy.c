@@ -1,7 +1,8 @@
 /* sockex_legacy.c: socket filters written the way samples/bpf and early tools were: map
  * definitions in the legacy "maps" ELF section (struct bpf_map_def) and the old "socketN"
  * section names, which only legacy loaders (bpf_load.c, iproute2) understand.
- * sock_proto_bytes counts bytes per IP protocol; sock_len_hist builds a packet-size histogram. */
+ * sock_proto_bytes counts bytes per IP protocol; sock_len_hist builds a packet-size histogram.
+ * Unsafe twin: sock_len_hist_unchecked uses the array lookup result without a NULL check. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -64,6 +65,22 @@ int sock_len_hist(struct __sk_buff *skb)
 	value = bpf_map_lookup_elem(&len_hist, &bucket);
 	if (value)
 		*value += 1;
+	return 0;
+}
+
+/* The same histogram as first written: array lookups "cannot fail", so the NULL check was left
+ * out. The verifier still demands it, for any map type. */
+SEC("socket2") EXPECT_REJECT("null-dereference", "invalid mem access 'map_value_or_null'",
+			       "*value += 1")
+int sock_len_hist_unchecked(struct __sk_buff *skb)
+{
+	__u32 bucket = skb->len / 128;
+	__u64 *value;
+
+	if (bucket >= LEN_BUCKETS)
+		bucket = LEN_BUCKETS - 1;
+	value = bpf_map_lookup_elem(&len_hist, &bucket);
+	*value += 1;
 	return 0;
 }
 

@@ -147,7 +147,7 @@ int tc_flow_bytes(struct __sk_buff *skb)
  * lookup hashes all 16 key bytes. An agent holding only CAP_BPF and CAP_NET_ADMIN gets a
  * rejection; with CAP_PERFMON the kernel (since 6.4) lets uninitialized stack through. */
 SEC("tc") EXPECT_CAPS("bpf,net_admin")
-EXPECT_REJECT("uninitialized-stack-read", "invalid indirect read from stack",
+EXPECT_REJECT("uninitialized-stack-read", "invalid read from stack",
 	      "bpf_map_lookup_elem(&flow_bytes, &key)")
 int tc_flow_bytes_padding(struct __sk_buff *skb)
 {
