@@ -1,0 +1,28 @@
+// Command-line options of the bpfcheck executable, filled by main.cpp's CLI11 parser and read by
+// the modes (list, asm, dot, check).
+#pragma once
+
+#include "program.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bpfcheck::cli {
+
+struct Options {
+  std::vector<std::string> inputs;   // files and directories
+  std::vector<std::string> programs; // globs over "name" or "section/name"; empty: all
+  std::optional<ProgramType> type;   // overrides the section's program type
+  bool list = false;
+  bool asm_listing = false;
+  std::string dot_dir; // empty: no DOT output
+  bool no_source = false;
+};
+
+// Exit codes of DESIGN.md section 6.
+inline constexpr int kExitVerified = 0;
+inline constexpr int kExitRejected = 1;
+inline constexpr int kExitInputError = 2;
+
+} // namespace bpfcheck::cli
