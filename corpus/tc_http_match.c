@@ -38,8 +38,8 @@ struct {
 	__type(value, struct path_record);
 } last_path SEC(".maps");
 
-/* Offset of the TCP payload of an IPv4 frame, or -1. */
-static __always_inline int payload_offset(struct __sk_buff *skb)
+/* Offset of the TCP payload of an IPv4 frame, or -1. Out of line: both programs call it. */
+static __noinline int payload_offset(struct __sk_buff *skb)
 {
 	struct iphdr iph;
 	struct tcphdr th;
