@@ -111,6 +111,15 @@ Zone Zone::widen(const Zone &o, std::span<const Weight> thresholds) const {
     else
       z.dn_[z.ensure_vertex(*y)] = w;
   });
+  // In split normal form a difference may be implied through zero on the left and stored on the
+  // right; it is stable when the right one does not exceed the left's implied value.
+  o.for_each_constraint([&](OptVar x, OptVar y, Weight c) {
+    if (!x || !y)
+      return;
+    auto mine = known(*this, x, y);
+    if (mine && c <= *mine)
+      z.put_edge(z.ensure_vertex(*y), z.ensure_vertex(*x), *mine);
+  });
   return z;
 }
 
