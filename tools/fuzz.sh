@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bounded libFuzzer run over the input-parsing path (ELF, BTF, .BTF.ext, DWARF lines, decoder,
-# CFG, WTO, disassembler), built with clang-16 and ASan+UBSan, seeded from the corpus objects
-# and every kept crash input in tests/fuzz-regressions/. Usage: tools/fuzz.sh [SECONDS]
+# CFG, WTO, disassembler), every library built by clang-16 with coverage and ASan+UBSan, seeded
+# from the corpus objects and every kept crash input in tests/fuzz-regressions/.
+# Usage: tools/fuzz.sh [SECONDS]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -9,6 +10,7 @@ build=$top/build-fuzz
 
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 -DBPFCHECK_FUZZ=ON \
+  -DBPFCHECK_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DBPFCHECK_WERROR=OFF \
   -DBPFCHECK_CORPUS=OFF -DBPFCHECK_BENCH=OFF >/dev/null
 cmake --build "$build" --target bpfcheck-fuzz-object
 
