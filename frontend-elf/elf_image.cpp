@@ -81,6 +81,43 @@ void copy_relocations(const Range &range, bool rela, RelocationSection &out) {
   }
 }
 
+// The conditions under which LLVM's ELFObjectFile relocation accessors cannot abort: the
+// entry size is right, sh_link names a symbol table, every symbol index is inside it.
+bool relocation_section_consistent(const ElfFile &file, const Shdr &shdr) {
+  const std::uint64_t entry = shdr.sh_type == kShtRel ? 16 : 24;
+  if (shdr.sh_entsize != entry || shdr.sh_size % entry != 0)
+    return false;
+  auto symtab = file.getSection(shdr.sh_link);
+  if (!symtab) {
+    llvm::consumeError(symtab.takeError());
+    return false;
+  }
+  const Shdr &table = **symtab;
+  if (table.sh_type != kShtSymtab || table.sh_entsize != 24)
+    return false;
+  const std::uint64_t symbols = table.sh_size / 24;
+  auto check = [&](const auto &range) {
+    for (const auto &rel : range)
+      if (rel.getSymbol(false) >= symbols)
+        return false;
+    return true;
+  };
+  if (shdr.sh_type == kShtRel) {
+    auto range = file.rels(shdr);
+    if (!range) {
+      llvm::consumeError(range.takeError());
+      return false;
+    }
+    return check(*range);
+  }
+  auto range = file.relas(shdr);
+  if (!range) {
+    llvm::consumeError(range.takeError());
+    return false;
+  }
+  return check(*range);
+}
+
 // A relocation section that cannot be read is reported, not fatal: only the programs in its
 // target section lose their relocations (they are then rejected by the linker).
 void read_relocations(const ElfFile &file, const Shdr &shdr, const std::string &name,
@@ -132,8 +169,11 @@ Result<bool> read_sections(const ElfFile &file, ElfImage &image) {
     }
     if (shdr.sh_type == kShtSymtab && symtab == nullptr)
       symtab = &shdr;
-    if (shdr.sh_type == kShtRel || shdr.sh_type == kShtRela)
+    if (shdr.sh_type == kShtRel || shdr.sh_type == kShtRela) {
       read_relocations(file, shdr, section.name, image);
+      image.relocations_consistent =
+          image.relocations_consistent && relocation_section_consistent(file, shdr);
+    }
     image.sections.push_back(std::move(section));
   }
   if (symtab != nullptr) {

@@ -67,6 +67,10 @@ struct ElfImage {
   // gcc-bpf 12 (binutils 2.40) writes the symbol's value into the instruction of a REL
   // relocation against a non-section symbol, on top of the addend; see relocations.cpp.
   bool gcc_folds_symbol_values = false;
+  // LLVM's DWARFContext resolves relocations itself and calls report_fatal_error (abort) on
+  // a relocation section with a bad sh_link, sh_entsize or symbol index; DWARF is read only
+  // when every relocation section passed those checks.
+  bool relocations_consistent = true;
 
   ElfImage();
   ElfImage(ElfImage &&) noexcept;

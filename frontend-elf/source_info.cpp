@@ -3,6 +3,7 @@
 // P + B/8 - S, which is what libbpf's reloc_prog_func_and_line_info computes.
 #include "source_info.h"
 
+#include "dwarf_guard.h"
 #include "dwarf_lines.h"
 
 namespace bpfcheck {
@@ -52,8 +53,17 @@ SourceInfo load_source_info(const elf::ElfImage &image, const Btf *btf, const st
   bool have_lines = false;
   for (const BtfExtSection &section : info.btf_ext)
     have_lines = have_lines || !section.lines.empty();
-  if (!have_lines && image.object && image.find_section(".debug_line") != nullptr)
-    info.dwarf = read_dwarf_lines(*image.object);
+  const elf::Section *debug_line = image.find_section(".debug_line");
+  if (!have_lines && image.object && debug_line != nullptr) {
+    if (!image.relocations_consistent)
+      diagnostics.push_back({file, debug_line->name, 0,
+                             "DWARF line table skipped: a relocation section is malformed"});
+    else if (!debug_line_is_safe(debug_line->data))
+      diagnostics.push_back(
+          {file, debug_line->name, 0, "DWARF line table skipped: malformed line table header"});
+    else
+      info.dwarf = read_dwarf_lines(*image.object);
+  }
   return info;
 }
 
