@@ -114,6 +114,117 @@ std::optional<std::vector<char>> renumber_gnu_relocations(const llvm::object::Ob
   return copy;
 }
 
+// LLVM 16 reaches llvm_unreachable (undefined behaviour in a release build; we saw crashes and
+// endless loops) when DWARF names a form it does not know: in an abbreviation, through
+// DW_FORM_indirect, or in a v5 line-table entry format. A hostile object can do all three, so
+// we check the forms of a unit's abbreviations and line-table header before LLVM reads them.
+bool is_known_form(std::uint64_t form) {
+  return (form >= 0x01 && form <= 0x2c && form != 0x02 && form != llvm::dwarf::DW_FORM_indirect) ||
+         form == 0x1f01 || form == 0x1f02 || form == 0x1f20 || form == 0x1f21; // GNU forms
+}
+
+bool cursor_ok(llvm::DataExtractor::Cursor &cursor) {
+  const bool ok = static_cast<bool>(cursor);
+  llvm::consumeError(cursor.takeError());
+  return ok;
+}
+
+// The abbreviation set at `offset`, up to its terminating code 0.
+bool abbreviations_use_known_forms(llvm::StringRef section, std::uint64_t offset) {
+  if (offset >= section.size()) // DataExtractor only asserts this, and reads out of bounds
+    return false;
+  const llvm::DataExtractor data(section, /*IsLittleEndian=*/true, 8);
+  llvm::DataExtractor::Cursor cursor(offset);
+  // A read past the end yields 0 and poisons the cursor, so every loop ends.
+  while (cursor && data.getULEB128(cursor) != 0) {
+    data.getULEB128(cursor); // tag
+    data.getU8(cursor);      // has children
+    while (cursor) {
+      const std::uint64_t attribute = data.getULEB128(cursor), form = data.getULEB128(cursor);
+      if (attribute == 0 && form == 0)
+        break;
+      if (!is_known_form(form)) {
+        llvm::consumeError(cursor.takeError());
+        return false;
+      }
+      if (form == llvm::dwarf::DW_FORM_implicit_const)
+        data.getSLEB128(cursor);
+    }
+  }
+  return cursor_ok(cursor);
+}
+
+// Skips one value of a form allowed in a v5 line-table entry; false for any other form.
+bool skip_entry_value(const llvm::DataExtractor &data, llvm::DataExtractor::Cursor &cursor,
+                      std::uint64_t form, unsigned offset_size) {
+  using namespace llvm::dwarf;
+  switch (form) {
+  case DW_FORM_string:
+    data.getCStrRef(cursor);
+    return true;
+  case DW_FORM_line_strp:
+  case DW_FORM_strp:
+    data.skip(cursor, offset_size);
+    return true;
+  case DW_FORM_strx:
+  case DW_FORM_udata:
+    data.getULEB128(cursor);
+    return true;
+  case DW_FORM_block:
+    data.skip(cursor, data.getULEB128(cursor));
+    return true;
+  case DW_FORM_data1:
+  case DW_FORM_strx1:
+    return data.skip(cursor, 1), true;
+  case DW_FORM_data2:
+  case DW_FORM_strx2:
+    return data.skip(cursor, 2), true;
+  case DW_FORM_strx3:
+    return data.skip(cursor, 3), true;
+  case DW_FORM_data4:
+  case DW_FORM_strx4:
+    return data.skip(cursor, 4), true;
+  case DW_FORM_data8:
+    return data.skip(cursor, 8), true;
+  case DW_FORM_data16:
+    return data.skip(cursor, 16), true;
+  default:
+    return false;
+  }
+}
+
+// The line-table header at `offset`: only version 5 names forms (directory and file tables).
+bool line_header_uses_known_forms(llvm::StringRef section, std::uint64_t offset) {
+  if (offset >= section.size())
+    return false;
+  const llvm::DataExtractor data(section, /*IsLittleEndian=*/true, 8);
+  llvm::DataExtractor::Cursor cursor(offset);
+  unsigned offset_size = 4;
+  if (data.getU32(cursor) == 0xffffffffu) {
+    data.getU64(cursor);
+    offset_size = 8;
+  }
+  if (data.getU16(cursor) != 5)
+    return cursor_ok(cursor);
+  data.skip(cursor, 2 + offset_size + 5);       // sizes, header_length, min_inst .. line_range
+  data.skip(cursor, data.getU8(cursor) - 1ull); // opcode_base, then standard_opcode_lengths
+  for (int table = 0; table < 2 && cursor; ++table) { // directories, then files
+    std::vector<std::uint64_t> forms(data.getU8(cursor));
+    for (std::uint64_t &form : forms) {
+      data.getULEB128(cursor); // content type
+      form = data.getULEB128(cursor);
+    }
+    const std::uint64_t entries = data.getULEB128(cursor);
+    for (std::uint64_t entry = 0; entry < entries && cursor && !forms.empty(); ++entry)
+      for (const std::uint64_t form : forms)
+        if (!skip_entry_value(data, cursor, form, offset_size)) {
+          llvm::consumeError(cursor.takeError());
+          return false;
+        }
+  }
+  return cursor_ok(cursor);
+}
+
 using SectionRows = std::map<std::string, std::map<std::uint32_t, LineInfoRecord>>;
 
 void collect_rows(const llvm::DWARFDebugLine::LineTable &table, const char *comp_dir,
@@ -163,7 +274,14 @@ std::vector<DwarfSectionLines> read_dwarf_lines(const llvm::object::ObjectFile &
   const auto sections = code_sections(object);
   SourceCache sources;
   SectionRows rows;
+  const llvm::DWARFObject &dwarf = context->getDWARFObj();
   for (const auto &unit : context->compile_units()) {
+    if (!abbreviations_use_known_forms(dwarf.getAbbrevSection(), unit->getAbbreviationsOffset()))
+      continue;
+    const auto line_offset =
+        llvm::dwarf::toSectionOffset(unit->getUnitDIE().find(llvm::dwarf::DW_AT_stmt_list));
+    if (!line_offset || !line_header_uses_known_forms(dwarf.getLineSection().Data, *line_offset))
+      continue;
     auto table = context->getLineTableForUnit(unit.get(), drop);
     if (!table) {
       llvm::consumeError(table.takeError());
