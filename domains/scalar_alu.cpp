@@ -1,6 +1,8 @@
-// ALU transfer functions on Scalar: each operation runs on the full-width interval (64-bit ALU)
-// or on the low halves (32-bit ALU, zero-extended); for operations whose low half depends only
-// on the operands' low halves, the 64-bit form also computes the low half directly.
+// ALU transfer functions on Scalar. Each operation runs on the first arcs (with the known bits),
+// and again on the unsigned and on the signed hulls of the operands, where the wrap points fall
+// elsewhere; every result is sound, and the product keeps their intersection. The 64-bit form
+// also computes the low half directly when it depends only on the operands' low halves; the
+// 32-bit form works on the low halves and zero-extends.
 #include "domains/interval_arith.h"
 #include "domains/scalar.h"
 
@@ -52,11 +54,18 @@ constexpr bool low_half_local(AluOp op) {
   case AluOp::And:
   case AluOp::Or:
   case AluOp::Xor:
-  case AluOp::Mov:
     return true;
   default:
     return false;
   }
+}
+
+// Adds a candidate result as constraints (the caller reduces once at the end).
+template <unsigned B> Scalar<B> with_full(Scalar<B> r, const Interval<B> &c) {
+  return r.add_arc(c.arc()).add_bits(c.bits());
+}
+template <unsigned B> Scalar<B> with_low(Scalar<B> r, const Interval<Scalar<B>::kHalf> &c) {
+  return r.add_low_arc(c.arc()).add_bits(Tnum<B>::top().with_low(c.bits()));
 }
 
 } // namespace
@@ -66,31 +75,55 @@ Scalar<B> alu(AluOp op, const Scalar<B> &dst, const Scalar<B> &src, bool alu64) 
   constexpr unsigned H = Scalar<B>::kHalf;
   if (dst.is_bottom() || src.is_bottom())
     return Scalar<B>::bottom();
-  if (!alu64)
-    return Scalar<B>::zext(apply<H>(op, dst.low(), src.low()));
   if (op == AluOp::Mov)
-    return src;
+    return alu64 ? src : Scalar<B>::zext(src.low()).constrain_low(src.low_arcs().second);
+  if (!alu64) {
+    Scalar<B> r = Scalar<B>::zext(apply<H>(op, dst.low(), src.low()));
+    r = with_low<B>(r, apply<H>(op, dst.uhull32(), src.uhull32()));
+    return with_low<B>(r, apply<H>(op, dst.shull32(), src.shull32())).reduced();
+  }
   Interval<B> full = apply<B>(op, dst.full(), src.full());
-  if (!low_half_local(op))
-    return Scalar<B>(full, WInterval<H>::top());
-  Interval<H> low = apply<H>(op, dst.low(), src.low());
-  return Scalar<B>(Interval<B>(full.arc(), full.bits().with_low(low.bits())), low.arc());
+  Scalar<B> r(full, WInterval<H>::top());
+  r = with_full<B>(r, apply<B>(op, dst.uhull(), src.uhull()));
+  r = with_full<B>(r, apply<B>(op, dst.shull(), src.shull()));
+  if (low_half_local(op)) {
+    r = with_low<B>(r, apply<H>(op, dst.low(), src.low()));
+    r = with_low<B>(r, apply<H>(op, dst.uhull32(), src.uhull32()));
+    r = with_low<B>(r, apply<H>(op, dst.shull32(), src.shull32()));
+  }
+  return r.reduced();
 }
 
 template <unsigned B> Scalar<B> neg(const Scalar<B> &dst, bool alu64) {
   constexpr unsigned H = Scalar<B>::kHalf;
-  if (!alu64)
-    return Scalar<B>::zext(arith::neg<H>(dst.low()));
-  return Scalar<B>(arith::neg<B>(dst.full()), arith::neg<H>(dst.low()).arc());
+  Scalar<B> r;
+  if (!alu64) {
+    r = Scalar<B>::zext(arith::neg<H>(dst.low()));
+  } else {
+    r = Scalar<B>(arith::neg<B>(dst.full()), WInterval<H>::top());
+    r = with_full<B>(r, arith::neg<B>(dst.uhull()));
+    r = with_full<B>(r, arith::neg<B>(dst.shull()));
+  }
+  r = with_low<B>(r, arith::neg<H>(dst.low()));
+  r = with_low<B>(r, arith::neg<H>(dst.uhull32()));
+  return with_low<B>(r, arith::neg<H>(dst.shull32())).reduced();
 }
 
 template <unsigned B> Scalar<B> movsx(const Scalar<B> &src, unsigned bits, bool alu64) {
   constexpr unsigned H = Scalar<B>::kHalf;
-  if (!alu64)
-    return Scalar<B>::zext(arith::trunc_sext<H>(src.low(), bits));
+  if (!alu64) {
+    Scalar<B> r = Scalar<B>::zext(arith::trunc_sext<H>(src.low(), bits));
+    r = with_low<B>(r, arith::trunc_sext<H>(src.uhull32(), bits));
+    return with_low<B>(r, arith::trunc_sext<H>(src.shull32(), bits)).reduced();
+  }
   if (bits >= B)
     return src;
-  return Scalar<B>(arith::trunc_sext<B>(src.full(), bits), WInterval<H>::top());
+  Scalar<B> r(arith::trunc_sext<B>(src.full(), bits), WInterval<H>::top());
+  r = with_full<B>(r, arith::trunc_sext<B>(src.uhull(), bits));
+  r = with_full<B>(r, arith::trunc_sext<B>(src.shull(), bits));
+  if (bits <= H) // the low half is the sign-extension of the same low bits
+    r = with_low<B>(r, arith::trunc_sext<H>(src.low(), bits));
+  return r.reduced();
 }
 
 template <unsigned B> Scalar<B> bswap(const Scalar<B> &dst, unsigned bits) {
@@ -98,9 +131,14 @@ template <unsigned B> Scalar<B> bswap(const Scalar<B> &dst, unsigned bits) {
 }
 
 template <unsigned B> Scalar<B> truncate(const Scalar<B> &dst, unsigned bits) {
+  constexpr unsigned H = Scalar<B>::kHalf;
   if (bits >= B)
     return dst;
-  return Scalar<B>(arith::trunc_zext<B>(dst.full(), bits), WInterval<Scalar<B>::kHalf>::top());
+  Scalar<B> r(arith::trunc_zext<B>(dst.full(), bits), WInterval<H>::top());
+  r = with_full<B>(r, arith::trunc_zext<B>(dst.uhull(), bits));
+  if (bits >= H) // the low half is unchanged
+    return r.add_low_arc(dst.low_arcs().first).add_low_arc(dst.low_arcs().second).reduced();
+  return with_low<B>(r, arith::trunc_zext<H>(dst.low(), bits)).reduced();
 }
 
 #define BPFCHECK_INSTANTIATE_ALU(B)                                                                \

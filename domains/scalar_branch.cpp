@@ -1,9 +1,11 @@
 // Refinement of Scalars on the two branches of a conditional jump. A comparison is first turned
-// into the condition that holds on the branch (its negation on the fall-through), then into one
-// of six basic relations over one width, applied to the full values (jmp64) or to the low halves
-// (jmp32, after which the reduction carries the news to the full width).
-#include "domains/interval_arith.h"
+// into the relation that holds on the branch (its negation on the fall-through), then applied at
+// one width: the full values (jmp64) or the low halves (jmp32, after which the reduction carries
+// the news to the full width). Bounds come from the operands' views, and every refinement is a
+// constraint (an arc or known bits), so the product keeps two-piece intersections exactly.
 #include "domains/scalar.h"
+
+#include <bit>
 
 namespace bpfcheck::domains {
 
@@ -44,104 +46,139 @@ Basic basic(CmpOp op, bool taken) {
   return {taken ? Rel::Set : Rel::Clear, false};
 }
 
-// The interval without the value c, when c is one of its arc's ends.
-template <unsigned W> Interval<W> remove(const Interval<W> &a, typename Width<W>::U c) {
-  using Arc = WInterval<W>;
-  const Arc &r = a.arc();
-  if (!a.contains(c))
-    return a;
-  if (r.is_singleton())
-    return Interval<W>::bottom();
-  if (r.is_top())
-    return Interval<W>(Arc::arc(Width<W>::wrap(std::uint64_t{c} + 1), Width<W>::kMax - 1),
-                       a.bits());
-  if (r.base() == c)
-    return Interval<W>(Arc::arc(Width<W>::wrap(std::uint64_t{c} + 1), r.len() - 1), a.bits());
-  if (r.last() == c)
-    return Interval<W>(Arc::arc(r.base(), r.len() - 1), a.bits());
-  return a;
-}
+// One width of a Scalar: the full value (wide) or its low half, with bounds and constraints
+// expressed as 64-bit integers.
+template <unsigned B> struct Level {
+  using S = Scalar<B>;
+  using HW = Width<S::kHalf>;
+  bool wide;
 
-template <unsigned W> void refine_lt(Interval<W> &a, Interval<W> &b, bool strict, bool is_signed) {
-  using Wd = Width<W>;
-  using Iv = Interval<W>;
-  if (is_signed) {
-    std::int64_t bmax = b.smax(), amin = a.smin();
-    if (strict && (bmax == Wd::kSMin || amin == Wd::kSMax)) {
-      a = b = Iv::bottom();
-      return;
-    }
-    a = a.meet(Iv::srange(Wd::kSMin, strict ? bmax - 1 : bmax));
-    b = b.meet(Iv::srange(strict ? amin + 1 : amin, Wd::kSMax));
-  } else {
-    auto bmax = b.umax(), amin = a.umin();
-    if (strict && (bmax == 0 || amin == Wd::kMax)) {
-      a = b = Iv::bottom();
-      return;
-    }
-    a = a.meet(Iv::urange(0, static_cast<typename Wd::U>(strict ? bmax - 1 : bmax)));
-    b = b.meet(Iv::urange(static_cast<typename Wd::U>(strict ? amin + 1 : amin), Wd::kMax));
+  std::uint64_t max() const { return wide ? Width<B>::kMask : HW::kMask; }
+  std::int64_t smin_limit() const { return wide ? Width<B>::kSMin : HW::kSMin; }
+  std::int64_t smax_limit() const { return wide ? Width<B>::kSMax : HW::kSMax; }
+  std::uint64_t umin(const S &s) const { return wide ? std::uint64_t{s.umin()} : s.umin32(); }
+  std::uint64_t umax(const S &s) const { return wide ? std::uint64_t{s.umax()} : s.umax32(); }
+  std::int64_t smin(const S &s) const { return wide ? s.smin() : s.smin32(); }
+  std::int64_t smax(const S &s) const { return wide ? s.smax() : s.smax32(); }
+  // Known bits of this width, as a full-width tnum with the other bits unknown.
+  Tnum<B> bits(const S &s) const {
+    return wide ? s.bits()
+                : Tnum<B>::zext(s.bits().template low<S::kHalf>())
+                      .bit_or(Tnum<B>(
+                          0, static_cast<typename Width<B>::U>(~Width<B>::wrap(HW::kMask))));
   }
-}
+  std::uint64_t level_mask() const { return max(); }
 
-// Bits known one in `other` are zero in the result (a & other == 0).
-template <unsigned W> Interval<W> clear_known(const Interval<W> &a, const Interval<W> &other) {
-  Tnum<W> t(0, Width<W>::wrap(~std::uint64_t{other.bits().value()}));
-  return a.meet(Interval<W>::from_bits(t));
-}
+  S urange(const S &s, std::uint64_t lo, std::uint64_t hi) const {
+    if (lo > hi)
+      return S::bottom();
+    if (wide)
+      return s.constrain(WInterval<B>::urange(Width<B>::wrap(lo), Width<B>::wrap(hi)));
+    return s.constrain_low(WInterval<S::kHalf>::urange(HW::wrap(lo), HW::wrap(hi)));
+  }
+  S srange(const S &s, std::int64_t lo, std::int64_t hi) const {
+    if (lo > hi)
+      return S::bottom();
+    if (wide)
+      return s.constrain(WInterval<B>::srange(lo, hi));
+    return s.constrain_low(WInterval<S::kHalf>::srange(lo, hi));
+  }
+  // Every value but c (a single arc: the rest of the circle).
+  S exclude(const S &s, std::uint64_t c) const {
+    if (wide)
+      return s.constrain(WInterval<B>::arc(Width<B>::wrap(c + 1), Width<B>::kMax - 1));
+    return s.constrain_low(WInterval<S::kHalf>::arc(HW::wrap(c + 1), HW::kMax - 1));
+  }
+  S equal_to(const S &s, const S &o) const {
+    if (wide)
+      return s.meet(o);
+    return s.constrain_low(o.low_arcs().first)
+        .constrain_low(o.low_arcs().second)
+        .constrain_bits(Tnum<B>::top().with_low(o.bits().template low<S::kHalf>()));
+  }
+  bool singleton(const S &s) const { return umin(s) == umax(s); }
+};
 
-template <unsigned W> void refine_set(Interval<W> &a, Interval<W> &b) {
-  using Iv = Interval<W>;
-  Tnum<W> both = a.bits().bit_and(b.bits());
-  if (both.is_const() && both.value() == 0) {
-    a = b = Iv::bottom();
+template <unsigned B>
+void refine_lt(const Level<B> &l, Scalar<B> &a, Scalar<B> &b, bool strict, bool is_signed) {
+  if (is_signed) {
+    std::int64_t bmax = l.smax(b), amin = l.smin(a);
+    if (strict && (bmax == l.smin_limit() || amin == l.smax_limit())) {
+      a = b = Scalar<B>::bottom();
+      return;
+    }
+    a = l.srange(a, l.smin_limit(), strict ? bmax - 1 : bmax);
+    b = l.srange(b, strict ? amin + 1 : amin, l.smax_limit());
     return;
   }
-  a = remove<W>(a, 0);
-  b = remove<W>(b, 0);
+  std::uint64_t bmax = l.umax(b), amin = l.umin(a);
+  if (strict && (bmax == 0 || amin == l.max())) {
+    a = b = Scalar<B>::bottom();
+    return;
+  }
+  a = l.urange(a, 0, strict ? bmax - 1 : bmax);
+  b = l.urange(b, strict ? amin + 1 : amin, l.max());
+}
+
+template <unsigned B> void refine_set(const Level<B> &l, Scalar<B> &a, Scalar<B> &b) {
+  using U = typename Width<B>::U;
+  Tnum<B> ta = l.bits(a), tb = l.bits(b);
+  Tnum<B> both = ta.bit_and(tb).trunc_bits(l.wide ? B : Scalar<B>::kHalf);
+  if (both.is_const() && both.value() == 0) {
+    a = b = Scalar<B>::bottom();
+    return;
+  }
+  a = l.exclude(a, 0);
+  b = l.exclude(b, 0);
   // A single possible bit in one operand must be set in the other.
   for (int i = 0; i < 2; ++i) {
-    Iv &x = i ? b : a, &y = i ? a : b;
-    std::uint64_t possible = std::uint64_t{x.bits().value()} | x.bits().mask();
-    if (!x.is_bottom() && std::has_single_bit(possible))
-      y = y.meet(Iv::from_bits(
-          Tnum<W>(static_cast<typename Width<W>::U>(possible), Width<W>::wrap(~possible))));
-    if (!x.is_bottom() && std::has_single_bit(possible))
-      x = x.meet(Iv::constant(static_cast<typename Width<W>::U>(possible)));
+    Scalar<B> &x = i ? b : a, &y = i ? a : b;
+    Tnum<B> tx = (i ? tb : ta).trunc_bits(l.wide ? B : Scalar<B>::kHalf);
+    std::uint64_t possible = std::uint64_t{tx.value()} | tx.mask();
+    if (std::has_single_bit(possible)) {
+      y = y.constrain_bits(Tnum<B>(static_cast<U>(possible), Width<B>::wrap(~possible)));
+      x = l.urange(x, possible, possible);
+    }
   }
-  if (a.is_bottom() || b.is_bottom())
-    a = b = Iv::bottom();
 }
 
-template <unsigned W> void refine_rel(Rel rel, Interval<W> &a, Interval<W> &b) {
+template <unsigned B> void refine_clear(const Level<B> &l, Scalar<B> &a, Scalar<B> &b) {
+  using U = typename Width<B>::U;
+  std::uint64_t ones_a = l.bits(a).value() & l.level_mask(),
+                ones_b = l.bits(b).value() & l.level_mask();
+  a = a.constrain_bits(Tnum<B>(0, static_cast<U>(Width<B>::wrap(~ones_b))));
+  b = b.constrain_bits(Tnum<B>(0, static_cast<U>(Width<B>::wrap(~ones_a))));
+}
+
+template <unsigned B> void refine_rel(const Level<B> &l, Rel rel, Scalar<B> &a, Scalar<B> &b) {
   switch (rel) {
-  case Rel::Eq:
-    a = b = a.meet(b);
-    return;
+  case Rel::Eq: {
+    Scalar<B> a2 = l.equal_to(a, b);
+    b = l.equal_to(b, a);
+    a = a2;
+    break;
+  }
   case Rel::Ne:
-    if (b.is_singleton())
-      a = remove<W>(a, b.umin());
-    if (a.is_singleton())
-      b = remove<W>(b, a.umin());
+    if (l.singleton(b))
+      a = l.exclude(a, l.umin(b));
+    if (l.singleton(a))
+      b = l.exclude(b, l.umin(a));
     break;
   case Rel::Ult:
   case Rel::Ule:
   case Rel::Slt:
   case Rel::Sle:
-    refine_lt<W>(a, b, rel == Rel::Ult || rel == Rel::Slt, rel == Rel::Slt || rel == Rel::Sle);
+    refine_lt<B>(l, a, b, rel == Rel::Ult || rel == Rel::Slt, rel == Rel::Slt || rel == Rel::Sle);
     break;
   case Rel::Set:
-    refine_set<W>(a, b);
+    refine_set<B>(l, a, b);
     break;
-  case Rel::Clear: {
-    Interval<W> a2 = clear_known<W>(a, b);
-    b = clear_known<W>(b, a);
-    a = a2;
+  case Rel::Clear:
+    refine_clear<B>(l, a, b);
     break;
-  }
   }
   if (a.is_bottom() || b.is_bottom())
-    a = b = Interval<W>::bottom();
+    a = b = Scalar<B>::bottom();
 }
 
 } // namespace
@@ -149,26 +186,12 @@ template <unsigned W> void refine_rel(Rel rel, Interval<W> &a, Interval<W> &b) {
 template <unsigned B>
 std::pair<Scalar<B>, Scalar<B>> refine(CmpOp op, const Scalar<B> &dst, const Scalar<B> &src,
                                        bool taken, bool jmp64) {
-  constexpr unsigned H = Scalar<B>::kHalf;
-  Basic k = basic(op, taken);
   if (dst.is_bottom() || src.is_bottom())
     return {Scalar<B>::bottom(), Scalar<B>::bottom()};
-  if (jmp64) {
-    if (k.rel == Rel::Eq) {
-      Scalar<B> m = dst.meet(src);
-      return {m, m};
-    }
-    Interval<B> a = dst.full(), b = src.full();
-    refine_rel<B>(k.rel, k.swap ? b : a, k.swap ? a : b);
-    return {Scalar<B>(a, dst.low_arc()), Scalar<B>(b, src.low_arc())};
-  }
-  Interval<H> a = dst.low(), b = src.low();
-  refine_rel<H>(k.rel, k.swap ? b : a, k.swap ? a : b);
-  auto rebuild = [](const Scalar<B> &s, const Interval<H> &l) {
-    Interval<B> f(s.full().arc(), s.bits().with_low(l.bits()));
-    return Scalar<B>(f, s.low_arc().meet(l.arc()));
-  };
-  return {rebuild(dst, a), rebuild(src, b)};
+  Basic k = basic(op, taken);
+  Scalar<B> a = dst, b = src;
+  refine_rel<B>(Level<B>{jmp64}, k.rel, k.swap ? b : a, k.swap ? a : b);
+  return {a, b};
 }
 
 #define BPFCHECK_INSTANTIATE_BRANCH(B)                                                             \

@@ -105,6 +105,11 @@ public:
     return bottom();
   }
 
+  // Would the intersection be two arcs (so that meet must over-approximate it)?
+  constexpr bool meet_splits(const WInterval &o) const {
+    return !leq(o) && !o.leq(*this) && o.contains(base_) && o.contains(last());
+  }
+
   // Widening: a growing end jumps to the nearest threshold beyond it, or at least doubles the
   // arc; growth at both ends, or past half the circle, gives top. Every increasing chain
   // therefore stabilises within (number of thresholds + Bits + 2) steps.

@@ -100,7 +100,8 @@ public:
     std::vector<std::uint64_t> r;
     if (s.is_bottom())
       return r;
-    const auto &arc = s.full().arc();
+    const auto arc = s.arcs().first;
+    const auto arc2 = s.arcs().second;
     const auto &t = s.bits();
     auto offer = [&](std::uint64_t x) {
       if (r.size() < n && s.contains(x) && std::find(r.begin(), r.end(), x) == r.end())
@@ -123,6 +124,9 @@ public:
         off = arc.is_top() ? rng_() : rng_() % (std::uint64_t{arc.len()} + 1);
       }
       std::uint64_t x = arc.base() + off;
+      offer(x);
+      if (!arc2.is_top() && tries % 2)
+        x = arc2.base() + (tries % 4 == 1 ? small() : rng_() % (std::uint64_t{arc2.len()} + 1));
       offer(x);
       x = (x & t.mask()) | t.value();
       offer(x);

@@ -53,7 +53,7 @@ TEST_CASE("Scalar64 ALU operations on sampled members") {
             }
           }
       }
-      INFO(name(op) << (wide ? "64" : "32") << " " << first);
+      INFO(std::string(name(op)) << (wide ? "64" : "32") << " " << first);
       CHECK(failures == 0);
       CHECK(checked > kCases * 4);
     }
@@ -126,7 +126,8 @@ TEST_CASE("Scalar64 branch refinements keep every pair that takes the branch") {
                 }
               }
         }
-        INFO(name(op) << (wide ? "64" : "32") << (taken ? " taken " : " fallthrough ") << first);
+        INFO(std::string(name(op))
+             << (wide ? "64" : "32") << (taken ? " taken " : " fallthrough ") << first);
         CHECK(failures == 0);
         CHECK(taking > 100);
       }
