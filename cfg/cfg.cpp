@@ -85,8 +85,10 @@ Result<bool> build_blocks(const DecodedProgram &decoded, FunctionCfg &function,
   if (!leaders)
     return Error{leaders.error()};
   for (std::uint32_t i = function.first; i < function.end; ++i) {
+    // add_vertex(g) then set the bundle: add_vertex(property, g) goes through Boost's
+    // named_graph path, which trips GCC's -Wmaybe-uninitialized under the sanitizers.
     if ((*leaders)[i - function.first])
-      boost::add_vertex(BasicBlock{i, i}, function.graph);
+      function.graph[boost::add_vertex(function.graph)].first = i;
     BlockId block = boost::num_vertices(function.graph) - 1;
     function.graph[block].last = i;
     block_of[i] = block;

@@ -10,16 +10,25 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 
 namespace bpfcheck {
 namespace {
 
 using test::raw;
 
-std::size_t count(const std::string &text, const std::regex &pattern) {
-  return static_cast<std::size_t>(
-      std::distance(std::sregex_iterator(text.begin(), text.end(), pattern), {}));
+// Lines that start with `prefix` and contain `needle` (no std::regex: GCC 12 warns inside it
+// under the sanitizers).
+std::size_t count_lines(const std::string &text, const std::string &prefix,
+                        const std::string &needle) {
+  std::size_t lines = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    std::string line = text.substr(at, end - at);
+    if (line.rfind(prefix, 0) == 0 && line.find(needle) != std::string::npos)
+      ++lines;
+    at = end == std::string::npos ? text.size() : end + 1;
+  }
+  return lines;
 }
 
 // Quotes not preceded by a backslash must pair up for the file to parse.
@@ -51,8 +60,8 @@ TEST_CASE("a loop exports as a digraph with a marked back edge") {
   CAPTURE(dot);
   CHECK(dot.rfind("digraph \"loop \\\"quoted\\\"\" {\n", 0) == 0);
   CHECK(dot.substr(dot.size() - 2) == "}\n");
-  CHECK(count(dot, std::regex(R"(\n  b\d+ \[label=)")) == 3);
-  CHECK(count(dot, std::regex(R"(\n  b\d+ -> b\d+)")) == 3);
+  CHECK(count_lines(dot, "  b", "") - count_lines(dot, "  b", " -> b") == 3); // nodes
+  CHECK(count_lines(dot, "  b", " -> b") == 3);
   CHECK(dot.find("b1 -> b1 [label=\"true, back\", style=dashed, color=red];") != std::string::npos);
   CHECK(dot.find("b0 -> b1;") != std::string::npos);
   CHECK(dot.find("b1 -> b2 [label=\"false\"];") != std::string::npos);
