@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <random>
@@ -115,35 +116,59 @@ std::uint32_t find_var(const Btf &btf, std::string_view name) {
   return *id;
 }
 
+// Every fixture object with BTF (clang's, and bpf-gcc -gbtf's where built), this suite's and
+// the other frontend suites', so that real compiler output of many shapes is covered.
+std::vector<std::string> fixture_objects_with_btf() {
+  std::vector<std::string> objects;
+  for (const char *compiler : {"clang", "gcc-btf"}) {
+    const std::filesystem::path dir = std::filesystem::path(FIXTURE_DIR) / compiler;
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator(dir, error))
+      if (entry.path().extension() == ".o" && !elf_section(entry.path(), ".BTF").empty())
+        objects.push_back(entry.path());
+  }
+  std::sort(objects.begin(), objects.end());
+  return objects;
+}
+
+void check_against_bpftool(const Btf &btf, const std::map<std::uint32_t, BpftoolType> &expected) {
+  REQUIRE(btf.type_count() == expected.size() + 1);
+  for (const auto &[id, want] : expected) {
+    CAPTURE(id);
+    CHECK(kind_name(btf.kind(id)) == want.kind);
+    CHECK(std::string(btf.name(id).empty() ? "(anon)" : btf.name(id)) == want.name);
+    if (auto it = want.fields.find("type_id"); it != want.fields.end()) {
+      const btf_type *t = btf.type(id);
+      const std::uint32_t ref = want.kind == "ARRAY" ? btf_array(t)->type : t->type;
+      CHECK(std::to_string(ref) == it->second);
+    }
+    if (auto it = want.fields.find("size"); it != want.fields.end() && want.kind != "DATASEC")
+      CHECK(std::to_string(*btf.size_of(id)) == it->second);
+    if (want.kind == "DECL_TAG") {
+      const int component = std::stoi(want.fields.at("component_idx"));
+      const auto tags = btf.decl_tags(btf.type(id)->type, component);
+      CHECK(std::find(tags.begin(), tags.end(), want.name) != tags.end());
+    }
+  }
+}
+
 } // namespace
 
-TEST_CASE("btf: every type of the fixtures agrees with bpftool") {
-  for (const char *fixture : {"btf_maps", "btf_tags"}) {
-    CAPTURE(std::string(fixture));
-    auto btf = load_btf(fixture);
-    auto expected = bpftool_types(clang_fixture(fixture));
+TEST_CASE("btf: every fixture's types agree with bpftool, its maps parse") {
+  const auto objects = fixture_objects_with_btf();
+  REQUIRE(objects.size() >= 3);
+  for (const std::string &object : objects) {
+    CAPTURE(object);
+    auto btf = Btf::parse(elf_section(object, ".BTF"));
+    REQUIRE_MESSAGE(btf.ok(), (btf.ok() ? "" : btf.error()));
+    if (auto maps = (*btf)->map_definitions(); !maps.ok())
+      FAIL_CHECK(maps.error());
+    auto expected = bpftool_types(object);
     if (!expected) {
       MESSAGE("skipped: " BPFTOOL_PATH " is not available");
       return;
     }
-    REQUIRE(btf->type_count() == expected->size() + 1);
-    for (const auto &[id, want] : *expected) {
-      CAPTURE(id);
-      CHECK(kind_name(btf->kind(id)) == want.kind);
-      CHECK(std::string(btf->name(id).empty() ? "(anon)" : btf->name(id)) == want.name);
-      if (auto it = want.fields.find("type_id"); it != want.fields.end()) {
-        const btf_type *t = btf->type(id);
-        const std::uint32_t ref = want.kind == "ARRAY" ? btf_array(t)->type : t->type;
-        CHECK(std::to_string(ref) == it->second);
-      }
-      if (auto it = want.fields.find("size"); it != want.fields.end() && want.kind != "DATASEC")
-        CHECK(std::to_string(*btf->size_of(id)) == it->second);
-      if (want.kind == "DECL_TAG") {
-        const int component = std::stoi(want.fields.at("component_idx"));
-        const auto tags = btf->decl_tags(btf->type(id)->type, component);
-        CHECK(std::find(tags.begin(), tags.end(), want.name) != tags.end());
-      }
-    }
+    check_against_bpftool(**btf, *expected);
   }
 }
 
@@ -422,4 +447,34 @@ TEST_CASE("btf: mutated fixture BTF never crashes a query") {
     }
     MESSAGE(std::string(fixture) << ": " << parsed << " of 400 mutants parsed");
   }
+}
+
+TEST_CASE("btf: bpf-gcc -gbtf and clang read the same .maps definitions") {
+  const std::filesystem::path gcc_dir = std::filesystem::path(FIXTURE_DIR) / "gcc-btf";
+  std::error_code error;
+  int compared = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(gcc_dir, error)) {
+    const std::string clang_object = clang_fixture(entry.path().stem().c_str());
+    auto gcc_btf = Btf::parse(elf_section(entry.path(), ".BTF"));
+    auto clang_btf = Btf::parse(elf_section(clang_object, ".BTF"));
+    REQUIRE((gcc_btf.ok() && clang_btf.ok()));
+    auto gcc_maps = (*gcc_btf)->map_definitions();
+    auto clang_maps = (*clang_btf)->map_definitions();
+    REQUIRE((gcc_maps.ok() && clang_maps.ok()));
+    auto key = [](const bpfcheck::BtfMapDefinition &map) {
+      return std::make_tuple(map.name, map.type, map.key_size, map.value_size, map.max_entries,
+                             map.map_flags, map.pinning, map.inner != nullptr);
+    };
+    std::vector<decltype(key(gcc_maps->front()))> from_gcc, from_clang;
+    for (const auto &map : *gcc_maps)
+      from_gcc.push_back(key(map));
+    for (const auto &map : *clang_maps)
+      from_clang.push_back(key(map));
+    std::sort(from_gcc.begin(), from_gcc.end());
+    std::sort(from_clang.begin(), from_clang.end());
+    CHECK(from_gcc == from_clang);
+    ++compared;
+  }
+  if (compared == 0)
+    MESSAGE("skipped: no bpf-gcc -gbtf fixtures were built");
 }
