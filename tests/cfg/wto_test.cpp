@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -100,6 +101,52 @@ TEST_CASE("deeply nested loops do not overflow the stack") {
   CHECK(text.substr(0, 12) == "0 (1 (2 (3 (");
   std::string tail = std::to_string(2 * kDepth) + ") " + std::to_string(2 * kDepth + 1);
   CHECK(text.substr(text.size() - tail.size()) == tail);
+}
+
+// Bourdoncle's definition: for every edge u -> v, either u comes before v, or v is the head of
+// a component containing u. Every reachable block appears once, unreachable ones never.
+void check_wto_properties(const CfgGraph &graph, const Wto &wto) {
+  std::size_t count = boost::num_vertices(graph);
+  std::vector<bool> reachable(count, false);
+  std::vector<BlockId> work = {0};
+  reachable[0] = true;
+  while (!work.empty()) {
+    BlockId block = work.back();
+    work.pop_back();
+    for (auto [edge, end] = boost::out_edges(block, graph); edge != end; ++edge)
+      if (!reachable[boost::target(*edge, graph)]) {
+        reachable[boost::target(*edge, graph)] = true;
+        work.push_back(boost::target(*edge, graph));
+      }
+  }
+  std::size_t listed = 0;
+  for (BlockId block = 0; block < count; ++block) {
+    CHECK((wto.position(block) != Wto::kAbsent) == reachable[block]);
+    listed += reachable[block] ? 1 : 0;
+  }
+  CHECK(wto.entries().size() == listed);
+  for (auto [edge, end] = boost::edges(graph); edge != end; ++edge) {
+    BlockId from = boost::source(*edge, graph), to = boost::target(*edge, graph);
+    if (!reachable[from] || wto.position(from) < wto.position(to))
+      continue;
+    const Wto::Entry &head = wto.entries()[wto.position(to)];
+    CHECK(head.head);
+    CHECK(wto.position(from) < head.end);
+  }
+}
+
+TEST_CASE("random graphs satisfy the WTO definition") {
+  std::mt19937 random(7);
+  for (int round = 0; round < 500; ++round) {
+    std::size_t count = 1 + random() % 40;
+    CfgGraph graph(count);
+    std::size_t edges = random() % (3 * count);
+    for (std::size_t e = 0; e < edges; ++e)
+      boost::add_edge(random() % count, random() % count, graph);
+    Wto wto(graph);
+    CAPTURE(wto.to_string());
+    check_wto_properties(graph, wto);
+  }
 }
 
 } // namespace
