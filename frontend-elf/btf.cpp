@@ -284,8 +284,9 @@ private:
     std::uint32_t limit = 0;
     if (btf_is_composite(owner))
       limit = btf_vlen(owner);
-    else if (btf_is_func(owner))
-      limit = btf_vlen(type(owner->type));
+    else if (btf_is_func(owner) && owner->type < count_ &&
+             kind_of(owner->type) == BTF_KIND_FUNC_PROTO)
+      limit = btf_vlen(type(owner->type)); // the FUNC itself may not have been checked yet
     if (component < 0 || static_cast<std::uint32_t>(component) >= limit)
       return "component index " + std::to_string(component) + " is out of range for type [" +
              std::to_string(target) + "]";
@@ -697,9 +698,9 @@ private:
     if (btf_.kind(array) != BTF_KIND_ARRAY || btf_array(btf_.type(array))->nelems != 0)
       return "expected a zero-length array (__array), found " + btf_.describe(type);
     const std::uint32_t ptr = btf_.strip_modifiers(btf_array(btf_.type(array))->type);
-    const std::uint32_t element = btf_.strip_modifiers(btf_.type(ptr)->type);
     if (btf_.kind(ptr) != BTF_KIND_PTR)
       return "expected an array of pointers (__array), found " + btf_.describe(type);
+    const std::uint32_t element = btf_.strip_modifiers(btf_.type(ptr)->type);
     if (!map_in_map)
       return btf_.kind(element) == BTF_KIND_FUNC_PROTO
                  ? Problem{}

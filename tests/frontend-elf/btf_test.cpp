@@ -391,6 +391,13 @@ TEST_CASE("btf: hostile blobs give an error, never a crash") {
                     .build();
     CHECK(contains(parse_error(blob), "component index 3 is out of range"));
   }
+  SUBCASE("decl tag on a parameter of a FUNC checked later, whose prototype is missing") {
+    auto blob = BlobBuilder{}
+                    .add({5, BlobBuilder::info(BTF_KIND_DECL_TAG, 0), 2, 0}) // [1] -> [2] param 0
+                    .add({5, BlobBuilder::info(BTF_KIND_FUNC, 0), 99})       // [2] -> [99]
+                    .build();
+    CHECK(contains(parse_error(blob), "type [1] DECL_TAG component index 0 is out of range"));
+  }
   SUBCASE("array of itself") {
     auto blob =
         BlobBuilder{}.add_int().add({0, BlobBuilder::info(BTF_KIND_ARRAY, 0), 0, 2, 1, 4}).build();
