@@ -166,6 +166,36 @@ Result<Instruction> decode_call(const RawInstruction &raw, std::uint32_t pc, std
   return Instruction{call};
 }
 
+// if dst <cond> src goto +offset, on 64-bit registers (JMP) or subregisters (JMP32).
+Result<Instruction> decode_conditional(const RawInstruction &raw, std::uint32_t pc,
+                                       std::size_t count) {
+  static constexpr Condition kConditions[16] = {
+      Condition::Eq /*ja*/,   Condition::Eq,          Condition::Gt,           Condition::Ge,
+      Condition::Set,         Condition::Ne,          Condition::SGt,          Condition::SGe,
+      Condition::Eq /*call*/, Condition::Eq /*exit*/, Condition::Lt,           Condition::Le,
+      Condition::SLt,         Condition::SLe,         Condition::Eq /*jcond*/, Condition::Eq};
+  bool is32 = (raw.opcode & 7) == kClassJmp32;
+  Operand right;
+  if (raw.opcode & kSrcX) {
+    if (raw.imm != 0)
+      return fail("conditional jump with BPF_X uses reserved fields (imm must be 0)");
+    if (auto error = check_read(raw.src, "source"))
+      return *error;
+    right = Reg{raw.src};
+  } else {
+    if (raw.src != 0)
+      return fail("conditional jump with BPF_K uses reserved fields (src must be 0)");
+    right = Imm{raw.imm};
+  }
+  if (auto error = check_read(raw.dst, "destination"))
+    return *error;
+  auto target = relative_target(pc, raw.offset, count, "jump");
+  if (!target)
+    return Error{target.error()};
+  return Instruction{
+      CondJump{kConditions[raw.opcode >> 4], !is32, Reg{raw.dst}, right, raw.offset, *target}};
+}
+
 Result<Instruction> decode_jump(const RawInstruction &raw, std::uint32_t pc, std::size_t count) {
   bool is32 = (raw.opcode & 7) == kClassJmp32;
   bool by_register = raw.opcode & kSrcX;
@@ -199,32 +229,9 @@ Result<Instruction> decode_jump(const RawInstruction &raw, std::uint32_t pc, std
       return Error{target.error()};
     return Instruction{MayGoto{raw.offset, *target}};
   }
-  static constexpr Condition kConditions[16] = {
-      Condition::Eq /*ja*/,   Condition::Eq,          Condition::Gt,           Condition::Ge,
-      Condition::Set,         Condition::Ne,          Condition::SGt,          Condition::SGe,
-      Condition::Eq /*call*/, Condition::Eq /*exit*/, Condition::Lt,           Condition::Le,
-      Condition::SLt,         Condition::SLe,         Condition::Eq /*jcond*/, Condition::Eq};
   if (code == 0xf0)
     return fail("unknown opcode " + hex(raw.opcode));
-  Operand right;
-  if (by_register) {
-    if (raw.imm != 0)
-      return fail("conditional jump with BPF_X uses reserved fields (imm must be 0)");
-    if (auto error = check_read(raw.src, "source"))
-      return *error;
-    right = Reg{raw.src};
-  } else {
-    if (raw.src != 0)
-      return fail("conditional jump with BPF_K uses reserved fields (src must be 0)");
-    right = Imm{raw.imm};
-  }
-  if (auto error = check_read(raw.dst, "destination"))
-    return *error;
-  auto target = relative_target(pc, raw.offset, count, "jump");
-  if (!target)
-    return Error{target.error()};
-  return Instruction{
-      CondJump{kConditions[code >> 4], !is32, Reg{raw.dst}, right, raw.offset, *target}};
+  return decode_conditional(raw, pc, count);
 }
 
 Result<Instruction> decode_ld_imm64(std::span<const RawInstruction> slots, std::uint32_t pc) {
