@@ -1,0 +1,173 @@
+// Line tables: from .BTF.ext line_info for clang objects (checked record by record against the
+// DWARF lines llvm-objdump-16 -l prints for the same section offsets, and the source text
+// against the file), from DWARF for bpf-gcc -g objects, shifted for appended subprograms.
+#include "fixture_util.h"
+
+#include <cstdio>
+#include <map>
+#include <regex>
+
+using namespace bpfcheck;
+using namespace bpfcheck::test;
+
+namespace {
+
+std::vector<std::string> source_lines(const std::string &path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+// What llvm-objdump -d -l says: function name -> first slot, and (function, slot) -> line.
+struct ObjdumpLines {
+  std::map<std::string, std::uint64_t> function_start;
+  std::map<std::pair<std::string, std::uint64_t>, std::uint32_t> line_at; // by function, slot
+};
+
+std::optional<ObjdumpLines> run_objdump(const std::string &object) {
+#ifdef LLVM_OBJDUMP_PATH
+  const std::string command =
+      std::string(LLVM_OBJDUMP_PATH) + " -d -l --no-show-raw-insn " + object + " 2>/dev/null";
+  FILE *pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr)
+    return std::nullopt;
+  ObjdumpLines out;
+  const std::regex label(R"(^([0-9a-f]+) <([^>]+)>:)");
+  const std::regex location(R"(^; .*:(\d+)$)");
+  const std::regex insn(R"(^\s+(\d+):\s)");
+  std::string function;
+  std::uint32_t current = 0;
+  char buffer[4096];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) {
+    std::string text(buffer);
+    if (!text.empty() && text.back() == '\n')
+      text.pop_back();
+    std::smatch match;
+    if (std::regex_search(text, match, label)) {
+      function = match[2];
+      out.function_start[function] = std::stoull(match[1], nullptr, 16) / 8;
+      current = 0;
+    } else if (std::regex_search(text, match, location)) {
+      current = static_cast<std::uint32_t>(std::stoul(match[1]));
+    } else if (std::regex_search(text, match, insn) && current != 0) {
+      out.line_at[{function, std::stoull(match[1])}] = current;
+    }
+  }
+  pclose(pipe);
+  return out;
+#else
+  (void)object;
+  return std::nullopt;
+#endif
+}
+
+// Calls f(subprogram, index within the program) for every instruction of every subprogram.
+template <typename F> void for_each_slot(const Program &p, F f) {
+  for (std::size_t s = 0; s < p.subprograms.size(); ++s) {
+    const std::uint32_t end = s + 1 < p.subprograms.size()
+                                  ? p.subprograms[s + 1].start
+                                  : static_cast<std::uint32_t>(p.instructions.size());
+    for (std::uint32_t i = p.subprograms[s].start; i < end; ++i)
+      f(p.subprograms[s], i);
+  }
+}
+
+} // namespace
+
+TEST_CASE("clang: BTF line_info agrees with llvm-objdump -l on every record") {
+  const std::string path = fixture("clang", "subprogs");
+  const auto objdump = run_objdump(path);
+  if (!objdump) {
+    MESSAGE("llvm-objdump-16 not found: skipped");
+    return;
+  }
+  const auto source = source_lines(std::string(SOURCE_DIR) + "/fixtures/subprogs.c");
+  REQUIRE(source.size() > 30);
+  const ObjectFile object = load_ok(path);
+  int compared = 0;
+  for (const Program &p : object.programs) {
+    CAPTURE(p.name);
+    CHECK(p.lines.size() > 3);
+    REQUIRE(p.lines.at(0) != nullptr); // the entry instruction has a location
+    for_each_slot(p, [&](const Subprogram &sub, std::uint32_t index) {
+      const SourceLocation *loc = p.lines.starting_at(index);
+      if (loc == nullptr)
+        return;
+      CAPTURE(sub.name);
+      CAPTURE(index);
+      CHECK(loc->file.ends_with("fixtures/subprogs.c"));
+      REQUIRE(loc->line >= 1);
+      REQUIRE(loc->line <= source.size());
+      CHECK(loc->text == source[loc->line - 1]); // BTF carries the line itself
+      REQUIRE(objdump->function_start.count(sub.name) == 1);
+      const std::uint64_t slot = objdump->function_start.at(sub.name) + (index - sub.start);
+      const auto dwarf = objdump->line_at.find({sub.name, slot});
+      if (dwarf != objdump->line_at.end() && loc->column != 0) {
+        CHECK(loc->line == dwarf->second);
+        ++compared;
+      }
+    });
+  }
+  CHECK(compared > 20);
+}
+
+TEST_CASE("clang: line records of appended subprograms are shifted to their new place") {
+  const ObjectFile object = load_ok(fixture("clang", "subprogs"));
+  const Program &tc = program(object, "tc_prog");
+  // add_one is appended last in tc_prog; its first record is its declaration line (6),
+  // its body (line 8) follows.
+  const Subprogram &add_one = tc.subprograms.back();
+  REQUIRE(add_one.name == "add_one");
+  const SourceLocation *head = tc.lines.at(add_one.start);
+  REQUIRE(head != nullptr);
+  CHECK(head->line == 6);
+  const SourceLocation *body = tc.lines.at(add_one.start + 1);
+  REQUIRE(body != nullptr);
+  CHECK(body->line == 8);
+  // The same function in another program has the same lines at a different index.
+  const Program &second = program(object, "xdp_second");
+  CHECK(second.subprograms.back().start != add_one.start);
+  REQUIRE(second.lines.at(second.subprograms.back().start) != nullptr);
+  CHECK(second.lines.at(second.subprograms.back().start)->line == 6);
+}
+
+#ifdef HAVE_BPF_GCC
+TEST_CASE("bpf-gcc -g: the line table comes from DWARF") {
+  const ObjectFile object = load_ok(fixture("gcc", "subprogs"));
+  const auto source = source_lines(std::string(SOURCE_DIR) + "/fixtures/subprogs.c");
+  // Source lines of each function in fixtures/subprogs.c (declaration to closing brace).
+  const std::map<std::string, std::pair<std::uint32_t, std::uint32_t>> ranges{
+      {"add_one", {6, 9}},     {"twice_plus_one", {11, 14}}, {"global_helper", {16, 19}},
+      {"xdp_first", {21, 27}}, {"xdp_second", {28, 33}},     {"tc_prog", {34, 38}}};
+  for (const Program &p : object.programs) {
+    CAPTURE(p.name);
+    CHECK(p.btf == nullptr);
+    REQUIRE(p.lines.size() > 2);
+    REQUIRE(p.lines.at(0) != nullptr);
+    int records = 0;
+    for_each_slot(p, [&](const Subprogram &sub, std::uint32_t index) {
+      const SourceLocation *loc = p.lines.starting_at(index);
+      if (loc == nullptr)
+        return;
+      CAPTURE(sub.name);
+      CAPTURE(index);
+      ++records;
+      CHECK(loc->file.ends_with("subprogs.c"));
+      const auto [first, last] = ranges.at(sub.name);
+      // gcc attributes a function's first instructions to the caller's inlined or prologue
+      // lines at times; require the line to be in this file and most to be in range.
+      CHECK(loc->line >= 1);
+      CHECK(loc->line <= source.size());
+      if (loc->line >= first && loc->line <= last && !loc->text.empty())
+        CHECK(loc->text == source[loc->line - 1]);
+    });
+    CHECK(records > 2);
+    const SourceLocation *entry = p.lines.at(0);
+    const auto [first, last] = ranges.at(p.name);
+    CHECK(entry->line >= first);
+    CHECK(entry->line <= last);
+  }
+}
+#endif
