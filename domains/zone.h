@@ -89,6 +89,9 @@ private:
   void tighten_lower_neg(Vertex v, Weight d); // d(v -> 0) = -lower
   void drop_vertex(Vertex v);
   void set_bottom();
+  // The pointwise combination of this zone's and o's closed forms, for join and widening:
+  // combine(mine, theirs) gives the result's weight (kInf drops the constraint).
+  template <typename F> Zone combine(const Zone &o, F combine_weights) const;
 
   bool bottom_ = false;
   std::vector<Vertex> var_vertex_;     // Var -> Vertex or kNone

@@ -9,6 +9,15 @@ namespace bpfcheck::domains {
 namespace {
 
 using Weight = Zone::Weight;
+// What a combined weight bounds: an upper bound, minus a lower bound, or a difference.
+constexpr int kUpper = 0, kLower = 1, kDiff = 2;
+
+Weight add_weights(Weight a, Weight b) {
+  Weight r;
+  if (a == Zone::kInf || b == Zone::kInf || __builtin_add_overflow(a, b, &r))
+    return Zone::kInf;
+  return r;
+}
 using OptVar = std::optional<Zone::Var>;
 
 // The tightest constant c this zone knows for the constraint named by (x, y): x - y <= c, or a
@@ -50,29 +59,66 @@ bool Zone::leq(const Zone &o) const {
   return ok;
 }
 
+// Both zones are walked once, vertex by vertex: the other zone's row for the same variable is
+// spread into a scratch array so that each stored edge finds its counterpart in O(1); a
+// difference the other zone only implies through zero is read from its bounds.
+template <typename F> Zone Zone::combine(const Zone &o, F combine_weights) const {
+  Zone z;
+  std::vector<Vertex> zmap(out_.size(), kNone);   // this vertex -> z vertex
+  std::vector<Vertex> omap(out_.size(), kNone);   // this vertex -> o vertex
+  std::vector<Vertex> back(o.out_.size(), kNone); // o vertex -> this vertex
+  for (Vertex u = 0; u < out_.size(); ++u) {
+    if (!live_[u])
+      continue;
+    Vertex ou = o.vertex_of(vertex_var_[u]);
+    if (ou == kNone)
+      continue;
+    omap[u] = ou;
+    back[ou] = u;
+    zmap[u] = z.ensure_vertex(vertex_var_[u]);
+    z.up_[zmap[u]] = combine_weights(up_[u], o.up_[ou], kUpper);
+    z.dn_[zmap[u]] = combine_weights(dn_[u], o.dn_[ou], kLower);
+  }
+  std::vector<Weight> theirs(o.out_.size(), kInf), mine(out_.size(), kInf);
+  for (Vertex u = 0; u < out_.size(); ++u) {
+    Vertex ou = omap[u];
+    if (ou == kNone)
+      continue;
+    for (const Edge &e : o.out_[ou])
+      theirs[e.v] = e.w;
+    for (const Edge &e : out_[u])
+      mine[e.v] = e.w;
+    for (const Edge &e : out_[u]) { // stored here
+      Vertex ov = omap[e.v];
+      if (ov == kNone)
+        continue;
+      Weight t = std::min(theirs[ov], add_weights(o.dn_[ou], o.up_[ov]));
+      Weight w = combine_weights(std::min(e.w, add_weights(dn_[u], up_[e.v])), t, kDiff);
+      if (w != kInf)
+        z.put_edge(zmap[u], zmap[e.v], w);
+    }
+    for (const Edge &e : o.out_[ou]) { // stored only there
+      Vertex v = back[e.v];
+      if (v == kNone || mine[v] != kInf)
+        continue;
+      Weight w = combine_weights(add_weights(dn_[u], up_[v]), e.w, kDiff);
+      if (w != kInf)
+        z.put_edge(zmap[u], zmap[v], w);
+    }
+    for (const Edge &e : o.out_[ou])
+      theirs[e.v] = kInf;
+    for (const Edge &e : out_[u])
+      mine[e.v] = kInf;
+  }
+  return z;
+}
+
 Zone Zone::join(const Zone &o) const {
   if (bottom_)
     return o;
   if (o.bottom_)
     return *this;
-  Zone z;
-  auto take = [&](const Zone &a, const Zone &b) {
-    a.for_each_constraint([&](OptVar x, OptVar y, Weight c) {
-      auto other = known(b, x, y);
-      if (!other)
-        return;
-      Weight w = std::max(c, *other);
-      if (x && y)
-        z.put_edge(z.ensure_vertex(*y), z.ensure_vertex(*x), w);
-      else if (x)
-        z.up_[z.ensure_vertex(*x)] = w;
-      else
-        z.dn_[z.ensure_vertex(*y)] = w;
-    });
-  };
-  take(*this, o);
-  take(o, *this);
-  return z;
+  return combine(o, [](Weight a, Weight b, int) { return std::max(a, b); });
 }
 
 Zone Zone::meet(const Zone &o) const {
@@ -88,39 +134,22 @@ Zone Zone::widen(const Zone &o, std::span<const Weight> thresholds) const {
     return o;
   if (o.bottom_)
     return *this;
-  Zone z;
-  for_each_constraint([&](OptVar x, OptVar y, Weight c) {
-    auto other = known(o, x, y);
-    if (!other)
-      return;
-    Weight w = c;
-    if (*other > c) { // unstable: the nearest threshold above, or nothing
-      w = kInf;
-      for (Weight t : thresholds) {
-        Weight bound = x ? t : (t == INT64_MIN ? kInf : -t); // -y <= -t for a lower bound t
-        if (bound >= *other && bound < w)
-          w = bound;
-      }
-      if (w == kInf || (x && y))
-        return;
+  // Stable constraints stay; an unstable bound moves to the nearest threshold, an unstable
+  // difference goes. An upper bound stops at a threshold t, a lower one at -t (as a weight).
+  return combine(o, [&](Weight mine, Weight theirs, int kind) {
+    if (theirs <= mine)
+      return mine;
+    Weight w = kInf;
+    if (kind == kDiff)
+      return w;
+    bool upper = kind == kUpper;
+    for (Weight t : thresholds) {
+      Weight bound = upper ? t : (t == INT64_MIN ? kInf : -t);
+      if (bound >= theirs && bound < w)
+        w = bound;
     }
-    if (x && y)
-      z.put_edge(z.ensure_vertex(*y), z.ensure_vertex(*x), w);
-    else if (x)
-      z.up_[z.ensure_vertex(*x)] = w;
-    else
-      z.dn_[z.ensure_vertex(*y)] = w;
+    return w;
   });
-  // In split normal form a difference may be implied through zero on the left and stored on the
-  // right; it is stable when the right one does not exceed the left's implied value.
-  o.for_each_constraint([&](OptVar x, OptVar y, Weight c) {
-    if (!x || !y)
-      return;
-    auto mine = known(*this, x, y);
-    if (mine && c <= *mine)
-      z.put_edge(z.ensure_vertex(*y), z.ensure_vertex(*x), *mine);
-  });
-  return z;
 }
 
 Zone Zone::narrow(const Zone &o) const {

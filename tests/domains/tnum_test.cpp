@@ -46,7 +46,7 @@ void check_binary(const char *what, std::function<Tnum<B>(Tnum<B>, Tnum<B>)> abs
       if (optimal && !(r == best_of<B>(results)))
         ++suboptimal;
     }
-  INFO(what << " first counterexample " << first);
+  INFO(std::string(what) << " first counterexample " << first);
   CHECK(failures == 0);
   CHECK(suboptimal == 0);
 }
