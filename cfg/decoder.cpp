@@ -11,7 +11,7 @@ namespace {
 
 // Instruction classes (low three bits of the opcode).
 constexpr std::uint8_t kClassLd = 0x00, kClassLdx = 0x01, kClassSt = 0x02, kClassStx = 0x03,
-                       kClassAlu = 0x04, kClassJmp = 0x05, kClassJmp32 = 0x06, kClassAlu64 = 0x07;
+                       kClassAlu = 0x04, kClassJmp32 = 0x06, kClassAlu64 = 0x07;
 // Source bit of ALU and jump opcodes; load/store modes and sizes.
 constexpr std::uint8_t kSrcX = 0x08;
 constexpr std::uint8_t kModeAbs = 0x20, kModeInd = 0x40, kModeMem = 0x60, kModeMemSx = 0x80,

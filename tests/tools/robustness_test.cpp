@@ -1,10 +1,8 @@
 // The whole input path (ELF, BTF, .BTF.ext, DWARF, relocations, decoder, disassembler) on
 // truncated and mutated corpus objects and on every input the fuzzer ever crashed on: each must
 // give a result or a one-line error naming the input, never a crash (ASan/UBSan build in CI).
-#include "decoder.h"
-#include "disassembler.h"
-#include "listing.h"
 #include "object_file.h"
+#include "program_modes.h"
 #include "test_support.h"
 
 #include <doctest/doctest.h>
@@ -18,19 +16,12 @@ std::string exercise(const std::vector<std::uint8_t> &bytes, const std::string &
   Result<ObjectFile> object = load_object(std::span<const std::uint8_t>(bytes), name);
   if (!object)
     return object.error();
-  for (const LoadDiagnostic &diagnostic : object->diagnostics) {
-    std::string line = diagnostic.to_string();
-    CHECK(line.find('\n') == std::string::npos);
-  }
+  for (const LoadDiagnostic &diagnostic : object->diagnostics)
+    CHECK(diagnostic.to_string().find('\n') == std::string::npos);
   for (const Program &program : object->programs) {
-    cli::ProgramTable table;
-    table.add(program);
-    (void)table.render();
-    Result<DecodedProgram> decoded = decode(program);
-    if (decoded)
-      CHECK_FALSE(disassemble(program, *decoded).empty());
-    else
-      CHECK(decoded.error().find('\n') == std::string::npos);
+    cli::ModeResult result = cli::inspect_everything(program);
+    CHECK(result.error.find('\n') == std::string::npos);
+    CHECK_FALSE(result.output.empty());
   }
   return "";
 }

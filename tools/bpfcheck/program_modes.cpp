@@ -5,6 +5,8 @@
 #include "decoder.h"
 #include "disassembler.h"
 #include "dot.h"
+#include "listing.h"
+#include "wto.h"
 
 #include <cctype>
 #include <filesystem>
@@ -69,6 +71,33 @@ ModeResult run_program_modes(const Program &program, const Options &options) {
   }
   if (!options.dot_dir.empty())
     result.error = write_dot_files(program, *decoded, *cfg, options);
+  return result;
+}
+
+} // namespace bpfcheck::cli
+
+namespace bpfcheck::cli {
+
+ModeResult inspect_everything(const Program &program) {
+  ModeResult result;
+  ProgramTable table;
+  table.add(program);
+  result.output = table.render();
+  Result<DecodedProgram> decoded = decode(program);
+  if (!decoded) {
+    result.error = fmt::format("{}: {}", qualified_name(program), decoded.error());
+    return result;
+  }
+  result.output += disassemble(program, *decoded);
+  Result<ProgramCfg> cfg = build_cfg(program, *decoded);
+  if (!cfg) {
+    result.error = fmt::format("{}: {}", qualified_name(program), cfg.error());
+    return result;
+  }
+  for (std::uint32_t function = 0; function < cfg->functions.size(); ++function) {
+    result.output += Wto(cfg->functions[function]).to_string();
+    result.output += to_dot(program, *decoded, *cfg, function);
+  }
   return result;
 }
 

@@ -1,9 +1,7 @@
 // libFuzzer target over everything that parses untrusted input: ELF, BTF, .BTF.ext, DWARF line
-// tables, relocations and linking, the decoder, and the listing/disassembly built on them.
-#include "decoder.h"
-#include "disassembler.h"
-#include "listing.h"
+// tables, relocations and linking, the decoder, the CFG, its WTO and every text view.
 #include "object_file.h"
+#include "program_modes.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -15,13 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     return 0;
   for (const LoadDiagnostic &diagnostic : object->diagnostics)
     (void)diagnostic.to_string();
-  for (const Program &program : object->programs) {
-    cli::ProgramTable table;
-    table.add(program);
-    (void)table.render();
-    Result<DecodedProgram> decoded = decode(program);
-    if (decoded)
-      (void)disassemble(program, *decoded);
-  }
+  for (const Program &program : object->programs)
+    (void)cli::inspect_everything(program);
   return 0;
 }
