@@ -183,26 +183,32 @@ std::string format_instruction(const Instruction &instruction, const Disassembly
   return std::visit(Formatter(options), instruction);
 }
 
+std::string SourceLinePrinter::before(const Program &program, std::uint32_t slot) {
+  const SourceLocation *location = program.lines.starting_at(slot);
+  if (location == nullptr || location->line == 0)
+    return "";
+  if (last_ != nullptr && location->line == last_->line && location->file == last_->file)
+    return "";
+  last_ = location;
+  return location->text.empty() ? location->file + ":" + std::to_string(location->line)
+                                 : location->text;
+}
+
 std::string disassemble(const Program &program, const DecodedProgram &decoded,
                         const DisassemblyOptions &options) {
   auto starts = function_starts(program);
   std::size_t next_function = 0;
-  const SourceLocation *last_printed = nullptr;
+  SourceLinePrinter source_lines;
   std::string out;
   for (const DecodedInstruction &insn : decoded.instructions) {
     while (next_function < starts.size() && starts[next_function].first <= insn.pc) {
       out += (out.empty() ? "" : "\n") + ("<" + starts[next_function].second + ">:\n");
       ++next_function;
     }
-    const SourceLocation *location =
-        options.source_lines ? program.lines.starting_at(insn.pc) : nullptr;
-    if (location != nullptr && (last_printed == nullptr || location->line != last_printed->line ||
-                                location->file != last_printed->file)) {
-      out += "; " +
-             (location->text.empty() ? location->file + ":" + std::to_string(location->line)
-                                     : location->text) +
-             "\n";
-      last_printed = location;
+    if (options.source_lines) {
+      std::string source = source_lines.before(program, insn.pc);
+      if (!source.empty())
+        out += "; " + source + "\n";
     }
     char index[16];
     std::snprintf(index, sizeof index, "%8u:\t", insn.pc);

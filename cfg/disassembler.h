@@ -26,6 +26,18 @@ struct DisassemblyOptions {
 std::string format_instruction(const Instruction &instruction,
                                const DisassemblyOptions &options = {});
 
+// Tracks which source line was printed last, so that listings show a `; source` line only
+// where the line changes, as llvm-objdump -S does. Records for line 0 (code the compiler made
+// up, with no source line) are never printed.
+class SourceLinePrinter {
+public:
+  // The text to print before the instruction at `slot` ("" for none), without the "; ".
+  std::string before(const Program &program, std::uint32_t slot);
+
+private:
+  const SourceLocation *last_ = nullptr;
+};
+
 // A listing of the whole program, one function per subprogram:
 //   <name>:
 //   ; source text

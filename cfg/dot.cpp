@@ -21,12 +21,12 @@ std::string escape(const std::string &text) {
 std::string block_label(const Program &program, const DecodedProgram &decoded,
                         const BasicBlock &block, const DisassemblyOptions &options) {
   std::string label;
+  SourceLinePrinter source_lines;
   for (std::uint32_t i = block.first; i <= block.last; ++i) {
     const DecodedInstruction &insn = decoded.instructions[i];
-    const SourceLocation *location =
-        options.source_lines ? program.lines.starting_at(insn.pc) : nullptr;
-    if (location != nullptr && !location->text.empty())
-      label += escape("; " + location->text) + "\\l";
+    std::string source = options.source_lines ? source_lines.before(program, insn.pc) : "";
+    if (!source.empty())
+      label += escape("; " + source) + "\\l";
     label += std::to_string(insn.pc) + ": " +
              escape(format_instruction(insn.instruction, options)) + "\\l";
   }

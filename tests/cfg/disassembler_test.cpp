@@ -245,6 +245,7 @@ TEST_CASE("listings interleave source lines and name functions") {
   program.lines.add(1, SourceLocation{"a.c", 3, 9, "  int x = 0;"}); // same line: printed once
   program.lines.add(2, SourceLocation{"a.c", 4, 3, "  return f();"});
   program.lines.add(3, SourceLocation{"a.c", 9, 3, ""});
+  program.lines.add(4, SourceLocation{"a.c", 0, 0, ""}); // made-up code: never printed
   auto decoded = decode(program);
   REQUIRE(decoded.ok());
   DisassemblyOptions options;
