@@ -47,10 +47,15 @@ void add_section_functions(const elf::ElfImage &image, const elf::Section &secti
   for (std::size_t i = 0; i < found.size(); ++i) {
     if (i > 0 && found[i].start == found[i - 1].start)
       continue; // an alias of the previous function
-    const std::uint64_t next = i + 1 < found.size() ? found[i + 1].start : slots;
-    // A zero or oversized st_size (hand-written assembly, hostile input) ends at the next one.
-    if (found[i].count == 0 || found[i].start + found[i].count > slots)
-      found[i].count = std::max<std::uint64_t>(next, found[i].start + 1) - found[i].start;
+    std::size_t j = i + 1;
+    while (j < found.size() && found[j].start == found[i].start)
+      ++j; // aliases
+    const std::uint64_t next = j < found.size() ? found[j].start : slots;
+    // A zero or oversized st_size (hand-written assembly, hostile input) ends at the next
+    // function: functions never overlap, so a program never holds more than its sections.
+    const std::uint64_t room = next - found[i].start;
+    if (found[i].count == 0 || found[i].count > room)
+      found[i].count = room;
     out.push_back(found[i]);
   }
 }

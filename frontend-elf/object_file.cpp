@@ -20,6 +20,9 @@
 namespace bpfcheck {
 namespace {
 
+// Bounds the memory a hostile object can make us spend on copies of shared subprograms.
+constexpr std::uint64_t kMaxObjectSlots = std::uint64_t{1} << 24;
+
 std::string hex(std::uint64_t value) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -78,15 +81,23 @@ struct Loader {
     const SourceInfo source = load_source_info(image, btf.get(), object.path, object.diagnostics);
     const LinkContext context{image, functions, by_section, btf.get()};
     std::vector<std::uint32_t> unknown_sections;
+    std::uint64_t total_slots = 0;
     for (const Function &function : functions.functions()) {
       if (!function.program)
         continue;
+      if (total_slots > kMaxObjectSlots) { // every program repeats its subprograms
+        diagnose(section_name(function.section), function.start * 8,
+                 "program '" + function.name + "' skipped: the object's programs exceed " +
+                     std::to_string(kMaxObjectSlots) + " instructions in total");
+        continue;
+      }
       auto linked = link_program(function, context);
       if (auto *failure = std::get_if<LinkFailure>(&linked)) {
         diagnose(section_name(failure->section), failure->offset,
                  "program '" + function.name + "' is not usable: " + failure->message);
         continue;
       }
+      total_slots += std::get<LinkedProgram>(linked).instructions.size();
       Program program = make_program(function, std::get<LinkedProgram>(linked), source);
       if (program.type == ProgramType::Unspec &&
           std::find(unknown_sections.begin(), unknown_sections.end(), function.section) ==

@@ -3,9 +3,10 @@
 // against the file), from DWARF for bpf-gcc -g objects, shifted for appended subprograms.
 #include "fixture_util.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
-#include <regex>
 
 using namespace bpfcheck;
 using namespace bpfcheck::test;
@@ -34,9 +35,6 @@ std::optional<ObjdumpLines> run_objdump(const std::string &object) {
   if (pipe == nullptr)
     return std::nullopt;
   ObjdumpLines out;
-  const std::regex label(R"(^([0-9a-f]+) <([^>]+)>:)");
-  const std::regex location(R"(^; .*:(\d+)$)");
-  const std::regex insn(R"(^\s+(\d+):\s)");
   std::string function;
   std::uint32_t current = 0;
   char buffer[4096];
@@ -44,15 +42,24 @@ std::optional<ObjdumpLines> run_objdump(const std::string &object) {
     std::string text(buffer);
     if (!text.empty() && text.back() == '\n')
       text.pop_back();
-    std::smatch match;
-    if (std::regex_search(text, match, label)) {
-      function = match[2];
-      out.function_start[function] = std::stoull(match[1], nullptr, 16) / 8;
+    const auto open = text.find(" <");
+    if (!text.empty() && text[0] != ' ' && open != std::string::npos && text.ends_with(">:")) {
+      // "0000000000000018 <twice_plus_one>:"
+      function = text.substr(open + 2, text.size() - open - 4);
+      out.function_start[function] = std::stoull(text.substr(0, open), nullptr, 16) / 8;
       current = 0;
-    } else if (std::regex_search(text, match, location)) {
-      current = static_cast<std::uint32_t>(std::stoul(match[1]));
-    } else if (std::regex_search(text, match, insn) && current != 0) {
-      out.line_at[{function, std::stoull(match[1])}] = current;
+    } else if (text.starts_with("; ") && text.find(':') != std::string::npos &&
+               std::isdigit(static_cast<unsigned char>(text.back()))) {
+      // "; /path/to/file.c:25"
+      current = static_cast<std::uint32_t>(std::stoul(text.substr(text.rfind(':') + 1)));
+    } else if (text.starts_with("  ") && current != 0) {
+      // "       2:\tcall 0x2"
+      const auto colon = text.find(':');
+      const auto first = text.find_first_not_of(' ');
+      if (colon != std::string::npos && first < colon &&
+          std::all_of(text.begin() + first, text.begin() + colon,
+                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        out.line_at[{function, std::stoull(text.substr(first, colon - first))}] = current;
     }
   }
   pclose(pipe);

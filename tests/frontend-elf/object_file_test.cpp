@@ -114,3 +114,16 @@ TEST_CASE("randomly corrupted objects never crash the loader") {
     }
   }
 }
+
+TEST_CASE("a program in an unknown section is loaded as Unspec with a diagnostic") {
+  const ObjectFile object = load_ok(fixture("clang", "unknown_section"));
+  const Program &custom = program(object, "custom");
+  CHECK(custom.type == ProgramType::Unspec);
+  CHECK_FALSE(custom.expected_attach_type.has_value());
+  CHECK(program(object, "ordinary").type == ProgramType::Xdp);
+  CHECK(object.license == "Dual BSD/GPL");
+  REQUIRE(object.diagnostics.size() == 1);
+  CHECK(object.diagnostics[0].section == "my_custom_hook");
+  CHECK(object.diagnostics[0].message ==
+        "unknown section name 'my_custom_hook': pass --type to set the program type");
+}
