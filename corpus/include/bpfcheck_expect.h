@@ -18,7 +18,9 @@
  *                                packet-out-of-bounds, null-dereference,
  *                                uninitialized-stack-read, stack-out-of-bounds,
  *                                helper-argument, unbounded-loop, reference-leak,
- *                                bad-return-value
+ *                                bad-return-value, map-value-out-of-bounds (a constant or
+ *                                variable offset past a map value), context-access (a
+ *                                context field the program type may not read or write)
  *   expect:kernel_msg=<text>     a substring of the verifier's last error line
  *   expect:line=<text>           a substring of the source line the verifier blames: the text of
  *                                the last "; <source> @ file:NN" annotation before the error at

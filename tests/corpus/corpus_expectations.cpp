@@ -250,7 +250,8 @@ std::optional<std::string> kernel_unavailable(const std::string &loader) {
 const std::set<std::string> &known_rules() {
   static const std::set<std::string> kRules = {
       "packet-out-of-bounds", "null-dereference", "uninitialized-stack-read", "stack-out-of-bounds",
-      "helper-argument",      "unbounded-loop",   "reference-leak",           "bad-return-value"};
+      "helper-argument",      "unbounded-loop",   "reference-leak",           "bad-return-value",
+      "map-value-out-of-bounds", "context-access"};
   return kRules;
 }
 

@@ -48,6 +48,8 @@ const std::vector<GccDifference> kGccDifferences = {
      "gcc folds the 'copy == 0' test into a comparison of other registers, so the size passed "
      "to bpf_skb_load_bytes stays [0,63]: rejected earlier than intended, with 'invalid "
      "zero-sized read'"},
+    {"sockmap_proxy", "sockops_tcp_tune", "rejected", kGccGlobalReloc},
+    {"sockmap_proxy", "sockops_tune_cc_overread", "rejected", kGccGlobalReloc},
     {"tp_syscalls", "tp_sys_enter_count", "rejected", kGccGlobalReloc},
     {"tp_syscalls", "tp_sys_enter_pidlist", "rejected", kGccGlobalReloc},
     {"tp_syscalls", "tp_sys_enter_pidlist_unbounded", "rejected", kGccGlobalReloc},
