@@ -185,6 +185,19 @@ Result<bool> read_sections(const ElfFile &file, ElfImage &image) {
   return true;
 }
 
+// zlib and zstd cannot inflate beyond ~1032:1; 64 MiB is far above any BPF object's DWARF.
+bool compressed_size_plausible(const Section &section) {
+  constexpr std::uint64_t kShfCompressed = 0x800, kMaxInflated = 64u << 20;
+  if ((section.flags & kShfCompressed) == 0)
+    return true;
+  if (section.data.size() < 24)
+    return false;
+  std::uint64_t inflated = 0; // Elf64_Chdr::ch_size, little-endian
+  for (int i = 7; i >= 0; --i)
+    inflated = (inflated << 8) | section.data[8 + static_cast<std::size_t>(i)];
+  return inflated <= kMaxInflated && inflated <= 1100 * section.data.size();
+}
+
 } // namespace
 
 ElfImage::ElfImage() = default;
@@ -215,6 +228,9 @@ Result<ElfImage> read_elf_image(std::span<const std::uint8_t> bytes) {
   if (!ok)
     return Error{ok.error()};
   image.object = std::move(*object);
+  for (const Section &section : image.sections)
+    image.compressed_sizes_plausible =
+        image.compressed_sizes_plausible && compressed_size_plausible(section);
   if (const Section *comment = image.find_section(".comment")) {
     const std::string_view text(reinterpret_cast<const char *>(comment->data.data()),
                                 comment->data.size());

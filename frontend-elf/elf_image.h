@@ -71,6 +71,9 @@ struct ElfImage {
   // a relocation section with a bad sh_link, sh_entsize or symbol index; DWARF is read only
   // when every relocation section passed those checks.
   bool relocations_consistent = true;
+  // SHF_COMPRESSED sections declare their inflated size; LLVM allocates it up front (and
+  // aborts when it cannot), so DWARF is read only when every declared size is plausible.
+  bool compressed_sizes_plausible = true;
 
   ElfImage();
   ElfImage(ElfImage &&) noexcept;

@@ -55,9 +55,10 @@ SourceInfo load_source_info(const elf::ElfImage &image, const Btf *btf, const st
     have_lines = have_lines || !section.lines.empty();
   const elf::Section *debug_line = image.find_section(".debug_line");
   if (!have_lines && image.object && debug_line != nullptr) {
-    if (!image.relocations_consistent)
+    if (!image.relocations_consistent || !image.compressed_sizes_plausible)
       diagnostics.push_back({file, debug_line->name, 0,
-                             "DWARF line table skipped: a relocation section is malformed"});
+                             "DWARF line table skipped: a relocation or compressed section is "
+                             "malformed"});
     else if (!debug_line_is_safe(debug_line->data))
       diagnostics.push_back(
           {file, debug_line->name, 0, "DWARF line table skipped: malformed line table header"});
