@@ -39,11 +39,14 @@ ContextAccess check_context_access(ProgramType type, std::int64_t offset, int si
   for (const ContextField &field : layout->fields) {
     if (offset < field.offset || offset >= field.offset + field.size)
       continue;
-    if (offset + size > field.offset + field.size)
+    const int extent = field.extent != 0 ? field.extent : field.size;
+    if (offset + size > field.offset + extent)
       return refuse("access straddles two context fields", &field);
-    if (field.only_attach_type >= 0 && expected_attach_type &&
-        *expected_attach_type != static_cast<std::uint32_t>(field.only_attach_type))
+    if (field.attach_mask != 0 && (!expected_attach_type || *expected_attach_type >= 64 ||
+                                   (field.attach_mask >> *expected_attach_type & 1) == 0))
       return refuse("field not available for this attach type", &field);
+    if (field.narrow_at_start && offset != field.offset)
+      return refuse("narrow loads of this field only at its first byte", &field);
     if (write) {
       if (field.write_widths == 0 || (field.writable_in & layout->variant) == 0)
         return refuse("context field is read-only for this program type", &field);

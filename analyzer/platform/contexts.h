@@ -9,6 +9,7 @@ namespace bpfcheck::platform::detail {
 extern const ContextLayout kSocketFilterLayout, kTcLayout, kCgroupSkbLayout, kLwtLayout,
     kSkSkbLayout, kFlowDissectorLayout, kXdpLayout, kSkMsgLayout, kSockOpsLayout, kSockLayout,
     kSockAddrLayout;
-extern const ContextLayout kKprobeLayout, kTracepointLayout, kRawTracepointLayout, kPerfEventLayout;
+extern const ContextLayout kKprobeLayout, kTracepointLayout, kRawTracepointLayout,
+    kRawTracepointWritableLayout, kPerfEventLayout;
 
 } // namespace bpfcheck::platform::detail

@@ -19,7 +19,7 @@ constexpr ContextField kSkBuff[] = {
     {"pkt_type", 4, 4, kNarrow32, 0, Scalar, kSkbAll},
     // sk_skb refuses mark entirely (sk_skb_is_valid_access).
     {"mark", 8, 4, kNarrow32, kRW32, Scalar, kSkbAll & ~kSkSkb, kTc | kCgSkb | kLwt},
-    {"queue_mapping", 12, 4, kNarrow32, kW2, Scalar, kSkbAll, kTc},
+    {"queue_mapping", 12, 4, kNarrow32, kW4, Scalar, kSkbAll, kTc},
     {"protocol", 16, 4, kNarrow32, 0, Scalar, kSkbAll},
     {"vlan_present", 20, 4, kNarrow32, 0, Scalar, kSkbAll},
     {"vlan_tci", 24, 4, kNarrow32, 0, Scalar, kSkbAll},
@@ -37,10 +37,10 @@ constexpr ContextField kSkBuff[] = {
     {"napi_id", 84, 4, kNarrow32, 0, Scalar, kSkbAll},
     // Socket fields of the skb: refused where the skb may have no socket context.
     {"family", 88, 4, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
-    {"remote_ip4", 92, 4, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
-    {"local_ip4", 96, 4, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
-    {"remote_ip6", 100, 16, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
-    {"local_ip6", 116, 16, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
+    {"remote_ip4", 92, 4, kW4, 0, Scalar, kCgSkb | kSkSkb},
+    {"local_ip4", 96, 4, kW4, 0, Scalar, kCgSkb | kSkSkb},
+    {"remote_ip6", 100, 16, kW4, 0, Scalar, kCgSkb | kSkSkb},
+    {"local_ip6", 116, 16, kW4, 0, Scalar, kCgSkb | kSkSkb},
     {"remote_port", 132, 4, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
     {"local_port", 136, 4, kNarrow32, 0, Scalar, kCgSkb | kSkSkb},
     {"data_meta", 140, 4, kW4, 0, PacketMeta, kTc},
@@ -55,7 +55,7 @@ constexpr ContextField kSkBuff[] = {
 };
 
 constexpr VariantMask kXdpAny = 1;
-constexpr std::int16_t kXdpDevmap = 33; // BPF_XDP_DEVMAP
+constexpr std::uint64_t kXdpDevmap = attach_bits({33}); // BPF_XDP_DEVMAP
 
 // XDP allows no narrow loads: every access is exactly 4 bytes (__is_valid_xdp_access).
 constexpr ContextField kXdpMd[] = {
@@ -81,7 +81,9 @@ constexpr ContextField kSkMsgMd[] = {
 // sk_txhash. The TCP counters are u32 scalars.
 constexpr ContextField kSockOps[] = {
     {"op", 0, 4, kW4},
-    {"args", 4, 16, kW4, kW4}, // union with reply / replylong[4]
+    // The union args[4] / reply / replylong[4]: only `reply` (its first word) is writable.
+    {"reply", 4, 4, kW4, kW4},
+    {"args", 4, 16, kW4},
     {"family", 20, 4, kW4},
     {"remote_ip4", 24, 4, kW4},
     {"local_ip4", 28, 4, kW4},
@@ -119,39 +121,51 @@ constexpr ContextField kSockOps[] = {
     {"skb_data", 192, 8, kW8, 0, PacketPointer},
     {"skb_data_end", 200, 8, kW8, 0, PacketEnd},
     {"skb_len", 208, 4, kW4},
-    {"skb_tcp_flags", 212, 4, kW4},
+    {"skb_tcp_flags", 212, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, true},
     {"skb_hwtstamp", 216, 8, kW8}, // kernel 6.2, newer than Debian 12's header
 };
 
-// bpf_sock (cgroup_sock): bound_dev_if, mark and priority are the settable socket options.
+// bpf_sock (cgroup_sock): the socket options are settable at creation and release; source
+// address and port exist only once bound (post_bind4/6).
+constexpr std::uint64_t kCreateRelease = attach_bits({2, 34}); // INET_SOCK_CREATE, _RELEASE
+constexpr std::uint64_t kPostBind4 = attach_bits({12}), kPostBind6 = attach_bits({13});
+constexpr bool kStart = true;
+
 constexpr ContextField kSock[] = {
-    {"bound_dev_if", 0, 4, kW4, kW4},
-    {"family", 4, 4, kNarrow32},
-    {"type", 8, 4, kNarrow32},
-    {"protocol", 12, 4, kNarrow32},
-    {"mark", 16, 4, kW4, kW4},
-    {"priority", 20, 4, kW4, kW4},
-    {"src_ip4", 24, 4, kNarrow32},
-    {"src_ip6", 28, 16, kNarrow32},
-    {"src_port", 44, 4, kNarrow32},
-    {"dst_port", 48, 2, kW1 | kW2}, // __be16 followed by padding the kernel refuses
+    {"bound_dev_if", 0, 4, kW4, kW4, Scalar, kAllVariants, kAllVariants, kCreateRelease},
+    {"family", 4, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, kStart},
+    {"type", 8, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, kStart},
+    {"protocol", 12, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, kStart},
+    {"mark", 16, 4, kW4, kW4, Scalar, kAllVariants, kAllVariants, kCreateRelease},
+    {"priority", 20, 4, kW4, kW4, Scalar, kAllVariants, kAllVariants, kCreateRelease},
+    {"src_ip4", 24, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, kPostBind4},
+    {"src_ip6", 28, 16, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, kPostBind6},
+    {"src_port", 44, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, kPostBind4 | kPostBind6,
+     kStart},
+    // A __be16 followed by padding: 1/2-byte loads, or a u32 load covering both.
+    {"dst_port", 48, 2, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, false, 4},
     {"dst_ip4", 52, 4, kNarrow32},
     {"dst_ip6", 56, 16, kNarrow32},
-    {"state", 72, 4, kNarrow32},
-    {"rx_queue_mapping", 76, 4, kNarrow32},
+    {"state", 72, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, kStart},
+    {"rx_queue_mapping", 76, 4, kNarrow32, 0, Scalar, kAllVariants, kAllVariants, 0, kStart},
 };
 
-// bpf_sock_addr: the user address may be rewritten (connect/bind/sendmsg hooks).
+// bpf_sock_addr: the user address may be rewritten; each address family's fields exist only
+// for that family's hooks, the message source only for sendmsg.
+constexpr std::uint64_t kInet4Hooks = attach_bits({8, 10, 14, 19, 29, 31});
+constexpr std::uint64_t kInet6Hooks = attach_bits({9, 11, 15, 20, 30, 32});
+constexpr std::uint64_t kSendmsg4 = attach_bits({14}), kSendmsg6 = attach_bits({15});
+
 constexpr ContextField kSockAddr[] = {
     {"user_family", 0, 4, kW4},
-    {"user_ip4", 4, 4, kNarrow32, kW4},
-    {"user_ip6", 8, 16, kNarrow32, kW4 | kW8},
+    {"user_ip4", 4, 4, kNarrow32, kW4, Scalar, kAllVariants, kAllVariants, kInet4Hooks},
+    {"user_ip6", 8, 16, kAnyWidth, kW4 | kW8, Scalar, kAllVariants, kAllVariants, kInet6Hooks},
     {"user_port", 24, 4, kNarrow32, kW4},
     {"family", 28, 4, kW4},
     {"type", 32, 4, kW4},
     {"protocol", 36, 4, kW4},
-    {"msg_src_ip4", 40, 4, kNarrow32, kW4},
-    {"msg_src_ip6", 44, 16, kNarrow32, kW4 | kW8},
+    {"msg_src_ip4", 40, 4, kNarrow32, kW4, Scalar, kAllVariants, kAllVariants, kSendmsg4},
+    {"msg_src_ip6", 44, 16, kAnyWidth, kW4 | kW8, Scalar, kAllVariants, kAllVariants, kSendmsg6},
     {"sk", 64, 8, kW8, 0, Socket},
 };
 

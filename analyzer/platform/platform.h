@@ -176,6 +176,7 @@ enum class CtxValue : std::uint8_t {
   Socket,           // PTR_TO_SOCKET (sk_msg_md.sk, bpf_sock_addr.sk)
   SocketOrNull,     // PTR_TO_SOCKET_OR_NULL (bpf_sock_ops.sk)
   FlowKeys,         // PTR_TO_FLOW_KEYS (__sk_buff.flow_keys in flow_dissector)
+  TpBuffer,         // PTR_TO_TP_BUFFER (writable raw tracepoint's buffer pointer)
 };
 
 // Load and store widths as a bit mask: bit 0 = 1 byte, 1 = 2, 2 = 4, 3 = 8.
@@ -200,8 +201,23 @@ struct ContextField {
   CtxValue value = CtxValue::Scalar;
   VariantMask readable_in = kAllVariants;
   VariantMask writable_in = kAllVariants;
-  std::int16_t only_attach_type = -1; // field exists only for this expected_attach_type
+  // Expected attach types (bit n = enum bpf_attach_type n) that see the field; 0 = all. With no
+  // attach type known the field is refused, as the kernel's default (0) would be.
+  std::uint64_t attach_mask = 0;
+  // Narrow loads only at the field's first byte (the kernel matches `case offsetof(...)` there,
+  // not the whole range).
+  bool narrow_at_start = false;
+  // Bytes a full-width load may cover when larger than the field (bpf_sock.dst_port: a __be16
+  // read as a u32 with its padding). 0 = size.
+  std::uint8_t extent = 0;
 };
+
+constexpr std::uint64_t attach_bits(std::initializer_list<unsigned> attach_types) {
+  std::uint64_t mask = 0;
+  for (unsigned attach : attach_types)
+    mask |= std::uint64_t{1} << attach;
+  return mask;
+}
 
 struct ContextLayout {
   std::string_view struct_name;

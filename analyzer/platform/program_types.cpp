@@ -73,8 +73,9 @@ const ContextLayout *context_layout(ProgramType type) {
   case Tracepoint:
     return &kTracepointLayout;
   case RawTracepoint:
-  case RawTracepointWritable:
     return &kRawTracepointLayout;
+  case RawTracepointWritable:
+    return &kRawTracepointWritableLayout;
   case PerfEvent:
     return &kPerfEventLayout;
   default:

@@ -116,6 +116,7 @@ TEST_CASE("platform/contexts: xdp_md, sk_msg_md, bpf_sock, bpf_sock_addr") {
 TEST_CASE("platform/contexts: bpf_sock_ops (the kernel's struct is 8 bytes longer)") {
   using O = bpf_sock_ops;
   check_fields(ProgramType::SockOps, {FIELD(O, op),
+                                      FIELD(O, reply),
                                       FIELD(O, args),
                                       FIELD(O, family),
                                       FIELD(O, remote_ip4),
