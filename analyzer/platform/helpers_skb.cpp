@@ -65,7 +65,7 @@ constexpr HelperPrototype kTable[] = {
      -kMaxErrno,
      0},
     // Shared by tc and xdp; a positive result is a BPF_FIB_LKUP_RET_* code.
-    {69, "fib_lookup", Integer, {kCtx, kMem, kSize, kAny}},
+    {69, "fib_lookup", Integer, {kCtx, kMem, kSize, kAny}, kGplOnly},
     {73, "lwt_push_encap", Integer, {kCtx, kAny, kMemRo, kSize}, kPkt, 0, -1, -kMaxErrno, 0},
     {74, "lwt_seg6_store_bytes", Integer, {kCtx, kAny, kMemRo, kSize}, kPkt, 0, -1, -kMaxErrno, 0},
     {75, "lwt_seg6_adjust_srh", Integer, {kCtx, kAny, kAny}, kPkt, 0, -1, -kMaxErrno, 0},
@@ -75,7 +75,7 @@ constexpr HelperPrototype kTable[] = {
     {97, "skb_ecn_set_ce", Integer, {kCtx}, 0, 0, -1, 0, 1},
     {135, "csum_level", Integer, {kCtx, kAny}},
     {151, "skb_cgroup_classid", Integer, {kCtx}},
-    {163, "check_mtu", Integer, {kCtx, kAny, kInt, kAny, kAny}},
+    {163, "check_mtu", Integer, {kCtx, kAny, kInt, kAny, kAny}, kGplOnly},
     {192, "skb_set_tstamp", Integer, {kCtx, kAny, kAny}, 0, 0, -1, -kMaxErrno, 0},
 };
 

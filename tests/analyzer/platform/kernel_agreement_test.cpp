@@ -79,7 +79,8 @@ struct LoadResult {
   std::string log;
 };
 
-LoadResult load(const Target &target, const std::vector<bpf_insn> &insns) {
+LoadResult load(const Target &target, const std::vector<bpf_insn> &insns,
+                const char *license = "GPL") {
   static std::vector<char> log(1 << 16);
   log[0] = '\0';
   // LIBBPF_OPTS is a C macro (statement expression, compound literal): fill the struct here.
@@ -90,7 +91,7 @@ LoadResult load(const Target &target, const std::vector<bpf_insn> &insns) {
   opts.log_buf = log.data();
   if (target.attach)
     opts.expected_attach_type = static_cast<bpf_attach_type>(*target.attach);
-  const int fd = bpf_prog_load(static_cast<bpf_prog_type>(target.type), "platform", "GPL",
+  const int fd = bpf_prog_load(static_cast<bpf_prog_type>(target.type), "platform", license,
                                insns.data(), insns.size(), &opts);
   if (fd >= 0)
     close(fd);
@@ -144,6 +145,39 @@ TEST_CASE("platform/kernel: helper permissions agree with the running kernel") {
   }
   MESSAGE("helper permission pairs: " << pairs << ", mismatches: " << mismatches << "\n"
                                       << report.str());
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("platform/kernel: GPL-only and might-sleep flags agree with the running kernel") {
+  if (!kernel_available())
+    return;
+  int helpers = 0, mismatches = 0;
+  std::ostringstream report;
+  for (const HelperPrototype *helper : all_helpers()) {
+    // The first program type that may call the helper: the kernel checks the license and
+    // sleepability only after handing out the prototype.
+    const Target *target = nullptr;
+    for (const Target &candidate : kTargets)
+      if (target == nullptr && helper_allowed(candidate.type, helper->id, candidate.attach).allowed)
+        target = &candidate;
+    if (target == nullptr)
+      continue; // syscall/iterator/LSM-only helpers: no program type of these tables
+    const std::vector<bpf_insn> program = {
+        insn(BPF_JMP | BPF_CALL, 0, 0, 0, static_cast<std::int32_t>(helper->id)), mov_imm(0, 0),
+        exit_insn()};
+    const bool sleeps = load(*target, program).log.find("might sleep") != std::string::npos;
+    const bool gpl =
+        load(*target, program, "Proprietary").log.find("GPL-restricted") != std::string::npos;
+    ++helpers;
+    if (sleeps != ((helper->flags & kMightSleep) != 0) ||
+        gpl != ((helper->flags & kGplOnly) != 0)) {
+      ++mismatches;
+      report << "  " << helper->name << " (as " << target->name << "): kernel "
+             << (gpl ? "gpl-only" : "any licence") << (sleeps ? ", might sleep" : "") << "\n";
+    }
+  }
+  MESSAGE("helpers checked for flags: " << helpers << ", mismatches: " << mismatches << "\n"
+                                        << report.str());
   CHECK(mismatches == 0);
 }
 
