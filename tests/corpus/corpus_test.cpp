@@ -39,16 +39,18 @@ const char *const kGccGlobalReloc =
     "gcc 12 puts const volatile data in .data and relocates a global variable with its own "
     "symbol plus its offset in the instruction's imm; libbpf adds the offset twice and the "
     "kernel refuses the load ('invalid access to map value pointer') before verification";
+const char *const kGccBranchlessNull =
+    "gcc compiles 'lookup(...) ? A : B' without a branch, as ((-p | p) >> 63) << k on the "
+    "returned pointer; the kernel forbids arithmetic on map_value_or_null ('pointer arithmetic "
+    "on map_value_or_null prohibited'); clang tests the pointer against NULL";
 const std::vector<GccDifference> kGccDifferences = {
     {"cgroup_sysctl_dev", "sysctl_tcp_readonly", "rejected",
      "gcc unrolls the prefix-compare loop by 8 and ends it on a comparison of two stack "
      "pointers; the verifier does not decide that comparison, follows one more round and reads "
      "past the 28-byte .rodata string ('min value is outside of the allowed memory range'); "
      "clang's loop ends on a counter and is accepted"},
-    {"lwt_route_policy", "lwt_in_quarantine", "rejected",
-     "gcc compiles 'lookup ? BPF_DROP : BPF_OK' without a branch, as ((-p | p) >> 63) << 1 on "
-     "the returned pointer; the kernel forbids arithmetic on map_value_or_null ('pointer "
-     "arithmetic on map_value_or_null prohibited'); clang tests the pointer against NULL"},
+    {"lwt_route_policy", "lwt_in_quarantine", "rejected", kGccBranchlessNull},
+    {"tc_cilium_datapath", "tc_from_container", "rejected", kGccBranchlessNull},
     {"tc_classifier", "tc_flow_bytes_padding", "accepted",
      "gcc stores the two ports as one 32-bit word at fp-8; the kernel tracks that as a 32-bit "
      "spill and then counts the whole 8-byte slot as initialized, so the 3 padding bytes (never "
