@@ -51,6 +51,8 @@ struct {
  * peers inside get the DC tuning. */
 const volatile __u32 dc_prefix = __bpf_constant_htonl(0x0a000000);
 const volatile __u32 dc_mask = __bpf_constant_htonl(0xff000000);
+/* The proxy's listening port (host order, as sk_skb's local_port). */
+const volatile __u32 proxy_port = 15001;
 
 static __always_inline void sk_key_from_ops(struct bpf_sock_ops *skops, struct sock_key *key)
 {
@@ -200,8 +202,9 @@ int sk_skb_stream_parser(struct __sk_buff *skb)
 SEC("sk_skb/stream_verdict") EXPECT_ACCEPT
 int sk_skb_stream_verdict(struct __sk_buff *skb)
 {
-	/* Slot 0 is the client side, slot 1 the backend: forward to the other end. */
-	__u32 other = skb->local_port == skb->remote_port ? 0 : 1;
+	/* Slot 0 holds the client-side socket (accepted on the proxy's listening port), slot 1
+	 * the backend connection: forward to the other end. */
+	__u32 other = skb->local_port == proxy_port ? 1 : 0;
 
 	return bpf_sk_redirect_map(skb, &proxy_socks, other, 0);
 }

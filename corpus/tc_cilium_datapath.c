@@ -6,8 +6,8 @@
  * destinations are redirected straight to the peer veth with bpf_redirect_peer / bpf_redirect;
  * others are handed to the stack.
  * Unsafe twins: tc_from_container_tail_hash tail-calls through a hash map of programs (not a
- * PROG_ARRAY); tc_to_endpoint_nocheck dereferences the endpoint lookup on the IPv4 path
- * without the NULL check that the ARP path has. */
+ * PROG_ARRAY); tc_to_endpoint_nocheck dereferences the endpoint lookup on the new-flow path
+ * without the NULL check that the reply path has. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -247,8 +247,9 @@ int tc_to_endpoint(struct __sk_buff *skb)
 	return bpf_redirect_peer(ep->ifindex, 0);
 }
 
-/* The ARP path checks the endpoint lookup; the IPv4 path was added later and uses it
- * unchecked, so a packet to a non-local address dereferences NULL. */
+/* The reply path (conntrack hit, flagged in cb[0] by the CT stage) checks the endpoint lookup;
+ * the path for new flows was added later and uses it unchecked, so a new flow to an address
+ * that is not a local pod dereferences NULL. */
 SEC("tc") EXPECT_REJECT("null-dereference", "invalid mem access 'map_value_or_null'",
 			  "skb->cb[1] = ep->sec_identity")
 int tc_to_endpoint_nocheck(struct __sk_buff *skb)
@@ -262,17 +263,16 @@ int tc_to_endpoint_nocheck(struct __sk_buff *skb)
 
 	if ((void *)(iph + 1) > data_end)
 		return TC_ACT_OK;
-	if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
-		daddr = iph->daddr; /* ARP target protocol address sits elsewhere; simplified */
-		ep = bpf_map_lookup_elem(&endpoints, &daddr);
-		if (!ep)
-			return TC_ACT_OK;
-		return bpf_redirect(ep->ifindex, 0);
-	}
 	if (eth->h_proto != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
 	daddr = iph->daddr;
 	ep = bpf_map_lookup_elem(&endpoints, &daddr);
+	if (skb->cb[0] == CT_ESTABLISHED) {
+		if (!ep)
+			return TC_ACT_OK;
+		return bpf_redirect_peer(ep->ifindex, 0);
+	}
+	/* New flow: hand the destination's identity to the ingress policy stage. */
 	skb->cb[1] = ep->sec_identity;
 	return bpf_redirect(ep->ifindex, 0);
 }
