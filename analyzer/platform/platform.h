@@ -155,6 +155,10 @@ std::span<const HelperPrototype> misc_helpers();
 
 // Every known helper prototype, or nullptr.
 const HelperPrototype *find_helper(std::uint32_t id);
+// The prototype a program type gets: a few helpers have per-type variants in the kernel
+// (different func_proto structs under one id). Falls back to find_helper(id).
+const HelperPrototype *find_helper(std::uint32_t id, ProgramType type);
+std::span<const HelperPrototype> helper_variants();    // for tests
 std::span<const HelperPrototype *const> all_helpers(); // sorted by id
 
 struct Permission {

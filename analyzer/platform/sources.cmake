@@ -7,6 +7,7 @@ set(BPFCHECK_PLATFORM_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/helpers_xdp.cpp
     ${CMAKE_CURRENT_LIST_DIR}/helpers_sock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/helpers_misc.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/helpers_variants.cpp
     ${CMAKE_CURRENT_LIST_DIR}/contexts_net.cpp
     ${CMAKE_CURRENT_LIST_DIR}/contexts_trace.cpp
     ${CMAKE_CURRENT_LIST_DIR}/context_access.cpp

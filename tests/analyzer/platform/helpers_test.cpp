@@ -146,7 +146,12 @@ TEST_CASE("platform/helpers: every helper the issue names is present") {
 }
 
 TEST_CASE("platform/helpers: prototypes are internally consistent") {
-  for (const HelperPrototype *helper : all_helpers()) {
+  std::vector<const HelperPrototype *> prototypes(all_helpers().begin(), all_helpers().end());
+  for (const HelperPrototype &variant : helper_variants()) {
+    prototypes.push_back(&variant);
+    CHECK(find_helper(variant.id)->name == variant.name); // a variant keeps its helper's name
+  }
+  for (const HelperPrototype *helper : prototypes) {
     INFO(helper->name);
     bool has_map = false;
     for (std::size_t i = 0; i < helper->args.size(); ++i) {

@@ -181,6 +181,127 @@ TEST_CASE("platform/kernel: GPL-only and might-sleep flags agree with the runnin
   CHECK(mismatches == 0);
 }
 
+namespace {
+
+// The kernel's "expected=" list for an argument that refused the value it was given, reduced
+// to the start of the list, which is distinct per argument kind.
+std::string_view expected_list(ArgKind kind) {
+  switch (kind) {
+  case ArgKind::ConstMapPtr:
+    return "map_ptr";
+  case ArgKind::PtrToCtx:
+    return "ctx";
+  case ArgKind::PtrToMem:
+  case ArgKind::PtrToMapKey:
+  case ArgKind::PtrToMapValue:
+  case ArgKind::PtrToUninitMapValue:
+  case ArgKind::PtrToLong:
+  case ArgKind::PtrToInt:
+    return "fp, pkt, pkt_meta, map_key, map_value, mem";
+  case ArgKind::PtrToSockCommon:
+    return "sock_common, sock, tcp_sock, xdp_sock";
+  case ArgKind::PtrToBtfIdSockCommon:
+    return "sock_common, sock, tcp_sock, xdp_sock, ptr_";
+  case ArgKind::PtrToBtfId:
+    return "ptr_, trusted_ptr_";
+  case ArgKind::PtrToConstStr:
+  case ArgKind::PtrToTimer:
+    return "map_value";
+  case ArgKind::PtrToSpinLock:
+  case ArgKind::PtrToKptr:
+    return "map_value, ptr_";
+  case ArgKind::PtrToDynptr:
+    return "fp, dynptr_ptr";
+  case ArgKind::PtrToRingbufMem:
+    return "ringbuf_mem";
+  case ArgKind::PtrToPercpuBtfId:
+    return "percpu_ptr_";
+  case ArgKind::PtrToFunc:
+    return "func";
+  default:
+    return "";
+  }
+}
+
+// Which register the verifier should complain about first when r1 holds the context (or 0)
+// and r2..r5 hold 0, and what it should say it expected; 0 when every argument is satisfied.
+std::pair<int, std::string_view> first_refused_argument(const HelperPrototype &helper,
+                                                        bool r1_is_ctx) {
+  for (std::size_t i = 0; i < helper.args.size(); ++i) {
+    const Arg &arg = helper.args[i];
+    const bool ctx = i == 0 && r1_is_ctx;
+    switch (arg.kind) {
+    case ArgKind::None:
+      return {0, ""};
+    case ArgKind::Anything:
+      continue;
+    case ArgKind::ConstSizeOrZero:
+    case ArgKind::ConstAllocSizeOrZero:
+      if (!ctx)
+        continue;
+      return {static_cast<int>(i + 1), ""};
+    case ArgKind::ConstSize: // zero is refused, and so is a pointer
+      return {static_cast<int>(i + 1), ""};
+    default:
+      if (ctx ? arg.kind == ArgKind::PtrToCtx : (arg.flags & kMaybeNull) != 0)
+        continue;
+      return {static_cast<int>(i + 1), expected_list(arg.kind)};
+    }
+  }
+  return {0, ""};
+}
+
+} // namespace
+
+TEST_CASE("platform/kernel: helper argument kinds agree with the verifier's complaints") {
+  if (!kernel_available())
+    return;
+  int probes = 0, mismatches = 0;
+  std::ostringstream report;
+  // Every permitted (program type, helper) pair: some prototypes differ by program type.
+  for (const Target &target : kTargets) {
+    for (const HelperPrototype *any_type : all_helpers()) {
+      if (!helper_allowed(target.type, any_type->id, target.attach).allowed)
+        continue;
+      const HelperPrototype *helper = find_helper(any_type->id, target.type);
+      if ((helper->flags & kMightSleep) != 0)
+        continue;
+      for (bool r1_is_ctx : {false, true}) {
+        std::vector<bpf_insn> program;
+        for (std::uint8_t reg = r1_is_ctx ? 2 : 1; reg <= 5; ++reg)
+          program.push_back(mov_imm(reg, 0));
+        program.push_back(insn(BPF_JMP | BPF_CALL, 0, 0, 0, static_cast<std::int32_t>(helper->id)));
+        program.push_back(mov_imm(0, 0));
+        program.push_back(exit_insn());
+        const std::string log = load(target, program).log;
+        // The verifier's first complaint after the call line names the register.
+        int kernel_reg = 0;
+        std::string kernel_expected;
+        if (auto call = log.find("call bpf_"); call != std::string::npos) {
+          const auto line_start = log.find('\n', call) + 1;
+          const std::string line = log.substr(line_start, log.find('\n', line_start) - line_start);
+          if (line.size() > 1 && line[0] == 'R' && line[1] >= '1' && line[1] <= '5')
+            kernel_reg = line[1] - '0';
+          if (auto at = line.find("expected="); at != std::string::npos)
+            kernel_expected = line.substr(at + 9);
+        }
+        const auto [reg, expected] = first_refused_argument(*helper, r1_is_ctx);
+        ++probes;
+        const bool same_reg = reg == kernel_reg;
+        const bool same_kind = expected.empty() || kernel_expected.rfind(expected, 0) == 0;
+        if (!same_reg || !same_kind) {
+          ++mismatches;
+          report << "  " << target.name << " " << helper->name
+                 << (r1_is_ctx ? " (r1=ctx)" : " (r1=0)") << ": table R" << reg << " " << expected
+                 << ", kernel R" << kernel_reg << " " << kernel_expected << "\n";
+        }
+      }
+    }
+  }
+  MESSAGE("argument probes: " << probes << ", mismatches: " << mismatches << "\n" << report.str());
+  CHECK(mismatches == 0);
+}
+
 TEST_CASE("platform/kernel: context accesses agree with the running kernel") {
   if (!kernel_available())
     return;
