@@ -15,6 +15,7 @@ constexpr Arg kAny{ArgKind::Anything};
 constexpr Arg kCtx{ArgKind::PtrToCtx};
 constexpr Arg kCtxOrNull{ArgKind::PtrToCtx, kMaybeNull};
 constexpr Arg kMemRo{ArgKind::PtrToMem, kReadonly};
+// NULL memory is accepted only together with a zero size (the verifier checks the pair).
 constexpr Arg kMemRoOrNull{ArgKind::PtrToMem, kReadonly | kMaybeNull};
 constexpr Arg kMemUninit{ArgKind::PtrToMem, kUninit};
 constexpr Arg kMemUninitOrNull{ArgKind::PtrToMem, kUninit | kMaybeNull};

@@ -8,4 +8,6 @@ set(BPFCHECK_PLATFORM_TEST_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/contexts_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/context_access_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/permissions_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/kernel_agreement_test.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/kernel_loader.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/kernel_agreement_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/kernel_arguments_test.cpp)
