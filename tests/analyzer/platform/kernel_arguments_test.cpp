@@ -234,12 +234,54 @@ bool set_argument(const HelperPrototype &helper, const Arg &arg, std::uint8_t re
   }
 }
 
+// How the verifier prints r0 after a call returning `kind` (reg_type_str); empty: not checked.
+std::string_view printed_return(RetKind kind) {
+  switch (kind) {
+  case RetKind::Integer:
+    return "scalar";
+  case RetKind::PtrToMapValueOrNull:
+    return "map_value_or_null";
+  case RetKind::PtrToMapValue:
+    return "map_value(";
+  case RetKind::PtrToSocketOrNull:
+    return "sock_or_null";
+  case RetKind::PtrToTcpSockOrNull:
+    return "tcp_sock_or_null";
+  case RetKind::PtrToSockCommonOrNull:
+    return "sock_common_or_null";
+  case RetKind::PtrToAllocMemOrNull:
+    return "ringbuf_mem_or_null";
+  case RetKind::PtrToBtfIdOrNull:
+    return "ptr_or_null_";
+  case RetKind::PtrToBtfId:
+    return "trusted_ptr_";
+  default:
+    return "";
+  }
+}
+
+// r0's printed type after the call, e.g. "map_value_or_null(id=1,...)": on the call's state
+// line, or (after precision marking) on a state line of its own before the next instruction.
+std::string r0_after_call(const std::string &log) {
+  const auto call = log.find(": (85) call bpf_");
+  if (call == std::string::npos)
+    return "";
+  const auto next = log.find(": (b7) r0 = 0", call);
+  const std::string after = log.substr(call, next == std::string::npos ? next : next - call);
+  for (const char *label : {"R0=", "R0_w="}) {
+    if (const auto at = after.find(label); at != std::string::npos)
+      return after.substr(at + std::string_view(label).size(),
+                          after.find_first_of(" \n", at) - at - std::string_view(label).size());
+  }
+  return "";
+}
+
 } // namespace
 
 TEST_CASE("platform/kernel: arguments of the claimed kinds satisfy the verifier") {
   if (!kernel_available())
     return;
-  int probes = 0, skipped = 0, mismatches = 0;
+  int probes = 0, skipped = 0, mismatches = 0, return_probes = 0, return_mismatches = 0;
   std::ostringstream report;
   for (const Target &target : targets()) {
     for (const HelperPrototype *any_type : all_helpers()) {
@@ -262,10 +304,20 @@ TEST_CASE("platform/kernel: arguments of the claimed kinds satisfy the verifier"
       program.push_back(insn(BPF_JMP | BPF_CALL, 0, 0, 0, static_cast<std::int32_t>(helper.id)));
       program.push_back(mov_imm(0, 0));
       program.push_back(exit_insn());
-      const std::string log = load(target, program).log;
+      const std::string log = load(target, program, "GPL", 2).log;
       ++probes;
+      if (const std::string_view want = printed_return(helper.ret); !want.empty()) {
+        const std::string r0 = r0_after_call(log);
+        // No r0 printed (a refused call, tail_call, inlined get_func_ip): nothing to compare.
+        return_probes += r0.empty() ? 0 : 1;
+        if (!r0.empty() && r0.rfind(want, 0) != 0) {
+          ++return_mismatches;
+          report << "  " << target.name << " " << helper.name << ": r0 = " << r0 << ", table "
+                 << want << "\n";
+        }
+      }
       // A complaint right after the call line names an argument register or the map type.
-      const auto call = log.find("call bpf_");
+      const auto call = log.find(": (85) call bpf_");
       if (call == std::string::npos)
         continue;
       const auto start = log.find('\n', call) + 1;
@@ -281,7 +333,9 @@ TEST_CASE("platform/kernel: arguments of the claimed kinds satisfy the verifier"
   }
   MESSAGE("satisfied-argument probes: " << probes << " (skipped " << skipped
                                         << " needing BTF objects or callbacks), mismatches: "
-                                        << mismatches << "\n"
+                                        << mismatches << "; return kinds checked: " << return_probes
+                                        << ", mismatches: " << return_mismatches << "\n"
                                         << report.str());
   CHECK(mismatches == 0);
+  CHECK(return_mismatches == 0);
 }

@@ -66,13 +66,14 @@ bool kernel_available() {
   return true;
 }
 
-LoadResult load(const Target &target, const std::vector<bpf_insn> &insns, const char *license) {
+LoadResult load(const Target &target, const std::vector<bpf_insn> &insns, const char *license,
+                int log_level) {
   static std::vector<char> log(1 << 16);
   log[0] = '\0';
   // LIBBPF_OPTS is a C macro (statement expression, compound literal): fill the struct here.
   bpf_prog_load_opts opts{};
   opts.sz = sizeof(opts);
-  opts.log_level = 1;
+  opts.log_level = static_cast<std::uint32_t>(log_level);
   opts.log_size = static_cast<std::uint32_t>(log.size());
   opts.log_buf = log.data();
   if (target.attach)

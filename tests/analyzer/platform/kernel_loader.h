@@ -30,8 +30,9 @@ struct LoadResult {
   bool loaded = false;
   std::string log;
 };
+// log_level 2 also prints the register state after every instruction.
 LoadResult load(const Target &target, const std::vector<bpf_insn> &insns,
-                const char *license = "GPL");
+                const char *license = "GPL", int log_level = 1);
 
 bpf_insn insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src, std::int16_t off,
               std::int32_t imm);
