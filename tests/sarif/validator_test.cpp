@@ -1,0 +1,109 @@
+// SARIF validated by Microsoft's offline validator (@microsoft/sarif-multitool from npm), which
+// checks the 2.1.0 schema plus its SARIF1xxx rules. tools/setup.sh installs it into <build>/npm;
+// BPFCHECK_SARIF_MULTITOOL overrides the path. Without it the test prints "skipped: ...".
+// The validator exits 0 even when the log is invalid, so its own SARIF output is read and every
+// result of level "error" fails the test; a known-bad log checks that errors are detected at all.
+#include "render.h"
+#include "sample_reports.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <unistd.h>
+
+namespace bpfcheck::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::optional<std::string> validator() {
+  const char *configured = std::getenv("BPFCHECK_SARIF_MULTITOOL");
+  std::string path = configured != nullptr ? configured : SARIF_MULTITOOL_PATH;
+  if (!fs::exists(path)) {
+    return std::nullopt;
+  }
+  return path;
+}
+
+struct Validation {
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+};
+
+std::string describe(const json &result) {
+  std::string text = result.value("ruleId", "?") + ":";
+  const json &message = result["message"];
+  if (message.contains("text")) {
+    return text + " " + message["text"].get<std::string>();
+  }
+  text += " " + message.value("id", "");
+  for (const json &argument : message.value("arguments", json::array())) {
+    text += " | " + argument.get<std::string>();
+  }
+  return text;
+}
+
+// Runs the validator on `sarif` and returns its findings; fails the test if it could not run.
+Validation validate(const std::string &tool, const std::string &name, const std::string &sarif) {
+  fs::path dir = fs::temp_directory_path() / ("bpfcheck-sarif-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path input = dir / (name + ".sarif");
+  fs::path output = dir / (name + ".validation.sarif");
+  fs::path log = dir / (name + ".log");
+  std::ofstream(input) << sarif;
+  fs::remove(output);
+  // Invariant globalization: the .NET runtime needs ICU otherwise, which Debian may lack.
+  std::string command = "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 '" + tool + "' validate '" +
+                        input.string() + "' -o '" + output.string() +
+                        "' --log ForceOverwrite --quiet > '" + log.string() + "' 2>&1";
+  int status = std::system(command.c_str());
+  std::ifstream stream(output);
+  REQUIRE_MESSAGE((status == 0 && stream.good()),
+                  "the validator failed to run (exit " << status << "); see " << log.string());
+  Validation validation;
+  json report = json::parse(stream);
+  for (const json &result : report["runs"][0].value("results", json::array())) {
+    // The validator omits "level" for warnings, SARIF's default.
+    (result.value("level", "warning") == "error" ? validation.errors : validation.warnings)
+        .push_back(describe(result));
+  }
+  return validation;
+}
+
+} // namespace
+
+TEST_CASE("validator: Microsoft's SARIF validator accepts every sample report") {
+  auto tool = validator();
+  if (!tool) {
+    MESSAGE("skipped: SARIF validator not installed at " SARIF_MULTITOOL_PATH
+            " (tools/setup.sh installs it with npm; or set BPFCHECK_SARIF_MULTITOOL)");
+    return;
+  }
+  // The canary: a log with startLine 0 must be flagged, or a silent validator would pass all.
+  std::string bad = R"({"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[)"
+                    R"({"ruleId":"a","message":{"text":"m"},"locations":[{"physicalLocation":)"
+                    R"({"artifactLocation":{"uri":"a.c"},"region":{"startLine":0}}}]}]}]})";
+  CHECK_FALSE(validate(*tool, "canary", bad).errors.empty());
+
+  const std::pair<std::string, Report> samples[] = {{"verified", verified_report()},
+                                                    {"rejected", rejected_report()},
+                                                    {"input_error", input_error_report()},
+                                                    {"awkward", awkward_report()}};
+  for (const auto &[name, report] : samples) {
+    CAPTURE(name);
+    Validation validation = validate(*tool, name, render_sarif(report, sample_sarif_options()));
+    for (const std::string &error : validation.errors) {
+      FAIL_CHECK(error);
+    }
+    for (const std::string &warning : validation.warnings) {
+      MESSAGE("validator warning (" << name << "): " << warning);
+    }
+  }
+}
+
+} // namespace bpfcheck::test
