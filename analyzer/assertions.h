@@ -1,0 +1,70 @@
+// Safety assertions (DESIGN.md section 5): each instruction yields the properties that must hold
+// in its pre-state, and checking them is a separate step that turns a failed one into a
+// Diagnostic with a stable rule id. Generation sees only the instruction and the program.
+#pragma once
+
+#include "analyzer/context.h"
+#include "analyzer/state.h"
+#include "instruction.h"
+#include "sarif/report.h"
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace bpfcheck::analyzer {
+
+struct RegInitialized { // the register was written on every path
+  std::uint8_t reg = 0;
+};
+struct NotFramePointer { // r10 is read-only
+  std::uint8_t reg = 0;
+};
+struct UsableValue { // not a mix of kinds from different paths
+  std::uint8_t reg = 0;
+};
+struct ValidAlu { // pointer arithmetic the kernel allows
+  Alu alu;
+};
+struct ValidAccess { // base + offset .. + size lies inside memory the base may touch
+  std::uint8_t base = 0;
+  std::int16_t offset = 0;
+  std::uint8_t size = 0;
+  bool write = false;
+};
+struct ValidReturn {}; // r0 at exit is a number in the program type's range
+struct Unsupported {   // not modelled yet: never a silent acceptance
+  std::string_view feature;
+};
+
+using Assertion = std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess,
+                               ValidReturn, Unsupported>;
+
+// A fixed-capacity list: assertions are generated on every visit of an instruction.
+class Assertions {
+public:
+  void add(const Assertion &a) { items_[count_++] = a; }
+  const Assertion *begin() const { return items_.data(); }
+  const Assertion *end() const { return items_.data() + count_; }
+  std::size_t size() const { return count_; }
+
+private:
+  std::array<Assertion, 8> items_{};
+  std::uint8_t count_ = 0;
+};
+
+Assertions assertions_for(const Instruction &instruction, const AnalysisContext &context);
+
+// The diagnostic for a failed assertion (instruction index and location are the caller's).
+std::optional<Diagnostic> check(const Assertion &assertion, const State &state,
+                                const AnalysisContext &context);
+// The first failed assertion of an instruction. A failing instruction ends its path (the kernel
+// stops there too), so the fixpoint and the checker both continue with bottom after it: later
+// diagnostics are never consequences of an earlier one.
+std::optional<Diagnostic> first_failure(const Instruction &instruction, const State &state,
+                                        const AnalysisContext &context);
+// The memory part of check(), by the base pointer's kind (check_access.cpp).
+std::optional<Diagnostic> check_access(const ValidAccess &access, const State &state,
+                                       const AnalysisContext &context);
+
+} // namespace bpfcheck::analyzer

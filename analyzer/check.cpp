@@ -1,0 +1,104 @@
+// Assertion checking on a pre-state: each failed property becomes a Diagnostic whose rule id is
+// stable (it is part of the output contract) and whose registers show the values involved.
+#include "analyzer/assertions.h"
+#include "analyzer/transfer.h"
+
+#include <string>
+
+namespace bpfcheck::analyzer {
+namespace {
+
+using Diag = std::optional<Diagnostic>;
+
+Diagnostic fail(std::string rule, std::string message, const State &s,
+                std::initializer_list<unsigned> regs = {}, std::string hint = {}) {
+  Diagnostic d;
+  d.rule = std::move(rule);
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  for (unsigned r : regs)
+    d.registers.push_back({"r" + std::to_string(r), s.reg(r).to_string()});
+  return d;
+}
+
+std::string rname(unsigned r) { return "r" + std::to_string(r); }
+
+Diag check_alu(const Alu &a, const State &s) {
+  const RegValue &dst = s.reg(a.dst.number);
+  RegValue src = operand_value(s, a.src);
+  bool is_mov = a.op == AluOp::Mov || a.op == AluOp::MovSx8 || a.op == AluOp::MovSx16 ||
+                a.op == AluOp::MovSx32;
+  if (is_mov || (dst.type == RegType::Scalar && src.type == RegType::Scalar))
+    return std::nullopt;
+  unsigned d = a.dst.number;
+  auto bad = [&](std::string why) {
+    return fail("invalid-pointer-arithmetic", std::move(why), s, {d});
+  };
+  if (!a.is64)
+    return bad("32-bit arithmetic on pointer " + rname(d) + " or its operand");
+  if (a.op != AluOp::Add && a.op != AluOp::Sub)
+    return bad("this operator is not allowed on pointers");
+  if (is_pointer(dst.type) && is_pointer(src.type)) {
+    if (a.op == AluOp::Sub && dst.compatible(src))
+      return std::nullopt;
+    return bad("pointer " + std::string(a.op == AluOp::Sub ? "-" : "+") + " pointer");
+  }
+  if (a.op == AluOp::Sub && !is_pointer(dst.type))
+    return bad("subtracting a pointer from a scalar");
+  const RegValue &ptr = is_pointer(dst.type) ? dst : src;
+  const RegValue &num = is_pointer(dst.type) ? src : dst;
+  if (ptr.type == RegType::PacketEnd || ptr.type == RegType::MapPtr)
+    return bad("arithmetic on a " + std::string(type_name(ptr.type)) + " pointer");
+  if (ptr.maybe_null)
+    return bad("arithmetic on a pointer that may be null: test it against 0 first");
+  constexpr std::int64_t kMaxVarOff = std::int64_t{1} << 29;
+  if (num.num.smin() < -kMaxVarOff || num.num.smax() > kMaxVarOff)
+    return bad("the offset added to the pointer is not bounded");
+  return std::nullopt;
+}
+
+Diag check_return(const State &s, const AnalysisContext &c) {
+  const RegValue &r0 = s.reg(0);
+  if (!c.return_range)
+    return std::nullopt;
+  if (r0.type != RegType::Scalar)
+    return fail("invalid-return-value", "r0 at exit must be a number", s, {0});
+  auto [lo, hi] = *c.return_range;
+  if (r0.num.smin() < lo || r0.num.smax() > hi)
+    return fail("invalid-return-value",
+                "r0 at exit may lie outside [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                    "]",
+                s, {0});
+  return std::nullopt;
+}
+
+} // namespace
+
+Diag check(const Assertion &assertion, const State &s, const AnalysisContext &c) {
+  if (s.is_bottom())
+    return std::nullopt;
+  if (auto *a = std::get_if<RegInitialized>(&assertion)) {
+    if (s.reg(a->reg).type == RegType::Uninit)
+      return fail("uninitialized-register",
+                  rname(a->reg) + " is read before it is written on some path", s, {a->reg});
+  } else if (auto *f = std::get_if<NotFramePointer>(&assertion)) {
+    if (f->reg == 10)
+      return fail("frame-pointer-write", "r10 is the read-only frame pointer", s);
+  } else if (auto *u = std::get_if<UsableValue>(&assertion)) {
+    if (s.reg(u->reg).type == RegType::Invalid)
+      return fail("mixed-register-types",
+                  rname(u->reg) + " holds values of different kinds on different paths", s,
+                  {u->reg});
+  } else if (auto *alu = std::get_if<ValidAlu>(&assertion)) {
+    return check_alu(alu->alu, s);
+  } else if (auto *m = std::get_if<ValidAccess>(&assertion)) {
+    return check_access(*m, s, c);
+  } else if (std::holds_alternative<ValidReturn>(assertion)) {
+    return check_return(s, c);
+  } else if (auto *x = std::get_if<Unsupported>(&assertion)) {
+    return fail("unsupported-feature", "not supported yet: " + std::string(x->feature), s);
+  }
+  return std::nullopt;
+}
+
+} // namespace bpfcheck::analyzer

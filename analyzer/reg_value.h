@@ -1,0 +1,61 @@
+// The abstract value of one register or spilled stack slot: its kind, the numeric part (the
+// value of a scalar, the offset of a pointer) as a Scalar64, and the kind's extra facts
+// (nullness, which map or how large a memory region). Packet offsets also live in the zone.
+#pragma once
+
+#include "analyzer/register_types.h"
+#include "domains/scalar.h"
+
+#include <span>
+#include <string>
+
+namespace bpfcheck::analyzer {
+
+using domains::Scalar64;
+
+struct RegValue {
+  RegType type = RegType::Uninit;
+  bool maybe_null = false;  // MapValue / Mem returned by a lookup, before its null check
+  std::uint32_t region = 0; // map index (MapPtr, MapValue) or size in bytes (Mem)
+  Scalar64 num;             // value (Scalar) or offset (pointers); top otherwise
+
+  static RegValue uninit() { return {}; }
+  static RegValue scalar(const Scalar64 &v) { return {RegType::Scalar, false, 0, v}; }
+  static RegValue scalar_top() { return scalar(Scalar64::top()); }
+  static RegValue constant(std::uint64_t c) { return scalar(Scalar64::constant(c)); }
+  static RegValue pointer(RegType t, std::int64_t offset = 0, std::uint32_t region = 0) {
+    return {t, false, region, Scalar64::constant(static_cast<std::uint64_t>(offset))};
+  }
+
+  bool operator==(const RegValue &) const = default;
+
+  // Same kind and same object: the numeric parts are then comparable.
+  bool compatible(const RegValue &o) const { return type == o.type && region == o.region; }
+
+  bool leq(const RegValue &o) const {
+    if (compatible(o))
+      return (!maybe_null || o.maybe_null) && num.leq(o.num);
+    return types_leq(type, o.type) && (o.type == RegType::Uninit || o.type == RegType::Invalid);
+  }
+  RegValue join(const RegValue &o) const {
+    if (compatible(o))
+      return {type, maybe_null || o.maybe_null, region, num.join(o.num)};
+    return {type == o.type ? RegType::Invalid : join_types(type, o.type), false, 0, {}};
+  }
+  RegValue widen(const RegValue &o, std::span<const std::uint64_t> thresholds) const {
+    if (compatible(o))
+      return {type, maybe_null || o.maybe_null, region, num.widen(o.num, thresholds)};
+    return join(o);
+  }
+  // Narrowing refines only the numeric part; kinds are finite and already stable.
+  RegValue narrow(const RegValue &o) const {
+    if (!compatible(o))
+      return *this;
+    Scalar64 n = num.narrow(o.num);
+    return {type, maybe_null && o.maybe_null, region, n.is_bottom() ? num : n};
+  }
+
+  std::string to_string() const;
+};
+
+} // namespace bpfcheck::analyzer

@@ -1,0 +1,89 @@
+// The dispatch of transfer functions over the Instruction variant, and the instructions with
+// small effects: ld_imm64, calls (a stub for argument-less helpers), exit and jumps.
+#include "analyzer/transfer.h"
+
+namespace bpfcheck::analyzer {
+namespace {
+
+// Helpers with no arguments that return a plain number and exist for every program type
+// (bpf_base_func_proto): the whole of the call stub until the platform prototypes are wired.
+std::optional<Scalar64> stub_helper_result(std::int32_t id) {
+  switch (id) {
+  case 5: // bpf_ktime_get_ns
+    return Scalar64::top();
+  case 7: // bpf_get_prandom_u32
+  case 8: // bpf_get_smp_processor_id
+    return Scalar64::urange(0, UINT32_MAX);
+  default:
+    return std::nullopt;
+  }
+}
+
+// A call clobbers r1-r5 and defines r0.
+void clobber_call(State &s, const RegValue &r0) {
+  for (unsigned r = 1; r <= 5; ++r)
+    s.set_reg(r, RegValue::uninit());
+  s.set_reg(0, r0);
+}
+
+void transfer_ld_imm64(State &s, const LoadImm64 &l) {
+  unsigned d = l.dst.number;
+  switch (l.kind) {
+  case ImmKind::Value:
+    return s.set_reg(d, RegValue::constant(l.value()));
+  case ImmKind::MapFd:
+  case ImmKind::MapIdx:
+    return s.set_reg(d, RegValue::pointer(RegType::MapPtr, 0, static_cast<std::uint32_t>(l.imm)));
+  case ImmKind::MapValue:
+  case ImmKind::MapIdxValue:
+    return s.set_reg(
+        d, RegValue::pointer(RegType::MapValue, l.next_imm, static_cast<std::uint32_t>(l.imm)));
+  default: // ksyms and callbacks: unsupported (assertion), unusable here
+    return s.set_reg(d, {RegType::Invalid, false, 0, {}});
+  }
+}
+
+} // namespace
+
+RegValue operand_value(const State &state, const Operand &operand) {
+  if (const Reg *r = std::get_if<Reg>(&operand))
+    return state.reg(r->number);
+  return RegValue::constant(static_cast<std::uint64_t>(std::get<Imm>(operand).value));
+}
+
+void transfer(State &s, const Instruction &instruction, const AnalysisContext &c) {
+  if (s.is_bottom())
+    return;
+  std::visit(
+      [&](const auto &i) {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, Alu>)
+          transfer_alu(s, i);
+        else if constexpr (std::is_same_v<T, Neg>)
+          transfer_neg(s, i);
+        else if constexpr (std::is_same_v<T, Endian>)
+          transfer_endian(s, i);
+        else if constexpr (std::is_same_v<T, Load>)
+          transfer_load(s, i, c);
+        else if constexpr (std::is_same_v<T, Store>)
+          transfer_store(s, i);
+        else if constexpr (std::is_same_v<T, LoadImm64>)
+          transfer_ld_imm64(s, i);
+        else if constexpr (std::is_same_v<T, Call>) {
+          auto r0 = i.kind == Call::Kind::Helper ? stub_helper_result(i.imm) : std::nullopt;
+          clobber_call(s, RegValue::scalar(r0 ? *r0 : Scalar64::top()));
+        } else if constexpr (std::is_same_v<T, LoadPacket>) {
+          clobber_call(s, RegValue::scalar_top());
+        } else if constexpr (std::is_same_v<T, Atomic>) {
+          // Unsupported (assertion); the fetched value is unknown.
+          if (i.fetch || i.op == Atomic::Op::Xchg)
+            s.set_reg(i.src.number, RegValue::scalar_top());
+          if (i.op == Atomic::Op::CmpXchg)
+            s.set_reg(0, RegValue::scalar_top());
+        }
+        // Goto, CondJump, MayGoto, Exit: no effect on the state (edges refine, see fixpoint).
+      },
+      instruction);
+}
+
+} // namespace bpfcheck::analyzer

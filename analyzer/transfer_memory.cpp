@@ -1,0 +1,88 @@
+// Memory transfer functions: stack spills and fills (with the zone variables of spilled packet
+// pointers), context loads that produce packet pointers, and loads of unknown bytes elsewhere.
+#include "analyzer/transfer.h"
+
+namespace bpfcheck::analyzer {
+namespace {
+
+// An unknown value of `size` bytes, zero- or sign-extended to 64 bits.
+RegValue unknown_of_size(unsigned size, bool sign_extend) {
+  if (size == 8)
+    return RegValue::scalar_top();
+  std::uint64_t max = (std::uint64_t{1} << (8 * size)) - 1;
+  if (!sign_extend)
+    return RegValue::scalar(Scalar64::urange(0, max));
+  std::int64_t half = static_cast<std::int64_t>(max / 2);
+  return RegValue::scalar(Scalar64::srange(-half - 1, half));
+}
+
+RegValue load_ctx(State &s, const Load &load, std::int64_t off, const AnalysisContext &c) {
+  auto is = [&](const std::optional<std::uint32_t> &field) {
+    return field && off == static_cast<std::int64_t>(*field) && load.size == 4;
+  };
+  if (is(c.ctx.data) || is(c.ctx.data_meta)) {
+    s.zone().assign_interval(zvar::kScratch, 0, 0); // placed by the caller into the register
+    return RegValue::pointer(is(c.ctx.data) ? RegType::Packet : RegType::PacketMeta);
+  }
+  if (is(c.ctx.data_end))
+    return RegValue::pointer(RegType::PacketEnd);
+  return unknown_of_size(load.size, load.sign_extend);
+}
+
+// The stack slot variable or register variable that a spill or fill moves between.
+void copy_packet_var(State &s, domains::Zone::Var from, domains::Zone::Var to) {
+  s.zone().assign_var(to, from);
+}
+
+} // namespace
+
+std::optional<std::int64_t> constant_offset(const RegValue &value) {
+  if (!value.num.is_singleton())
+    return std::nullopt;
+  return value.num.smin();
+}
+
+void transfer_load(State &s, const Load &load, const AnalysisContext &c) {
+  const RegValue base = s.reg(load.base.number);
+  unsigned d = load.dst.number;
+  auto off = constant_offset(base);
+  std::int64_t at = off ? *off + load.offset : 0;
+  if (base.type == RegType::Stack && off && at >= -Stack::kSize && at + load.size <= 0) {
+    Stack::ReadResult r = s.stack().read(static_cast<int>(at), load.size);
+    if (r.value.type == RegType::Scalar && load.sign_extend)
+      r.value.num = domains::movsx(r.value.num, 8 * load.size, true);
+    s.set_reg(d, r.value);
+    if (r.value.type == RegType::Packet)
+      copy_packet_var(s, zvar::slot(Stack::slot_of(static_cast<int>(at))), zvar::reg(d));
+    return;
+  }
+  if (base.type == RegType::Ctx && off) {
+    RegValue v = load_ctx(s, load, at, c);
+    s.set_reg(d, v);
+    if (v.type == RegType::Packet)
+      copy_packet_var(s, zvar::kScratch, zvar::reg(d));
+    s.zone().forget(zvar::kScratch);
+    return;
+  }
+  s.set_reg(d, unknown_of_size(load.size, load.sign_extend));
+}
+
+void transfer_store(State &s, const Store &store) {
+  const RegValue base = s.reg(store.base.number);
+  auto off = constant_offset(base);
+  if (base.type != RegType::Stack || !off)
+    return; // other memory's contents are not tracked
+  std::int64_t at = *off + store.offset;
+  if (at < -Stack::kSize || at + store.size > 0)
+    return;
+  RegValue v = operand_value(s, store.src);
+  int first = static_cast<int>(at);
+  for (int slot = Stack::slot_of(first); slot <= Stack::slot_of(first + store.size - 1); ++slot)
+    s.zone().forget(zvar::slot(slot));
+  s.stack().write(first, store.size, v);
+  if (v.type == RegType::Packet && s.stack().spill_at(first))
+    copy_packet_var(s, zvar::reg(std::get<Reg>(store.src).number),
+                    zvar::slot(Stack::slot_of(first)));
+}
+
+} // namespace bpfcheck::analyzer
