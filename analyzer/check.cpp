@@ -54,6 +54,9 @@ Diag check_alu(const Alu &a, const State &s) {
   constexpr std::int64_t kMaxVarOff = std::int64_t{1} << 29;
   if (num.num.smin() < -kMaxVarOff || num.num.smax() > kMaxVarOff)
     return bad("the offset added to the pointer is not bounded");
+  // The kernel bounds pointer offsets too; it also keeps the zone's no-wrap premise true.
+  if (ptr.num.smin() < -kMaxVarOff || ptr.num.smax() > kMaxVarOff)
+    return bad("the pointer's offset is already outside the allowed range");
   return std::nullopt;
 }
 

@@ -184,6 +184,13 @@ TEST_CASE("context access: layout, moved pointer, data_end dereference") {
           .rules() == Rules{"invalid-pointer-arithmetic@1"});
 }
 
+TEST_CASE("a packet pointer advanced in an unbounded loop is rejected, not wrapped") {
+  // r2 = data; loop: r2 += 1; if r2 != 0 goto loop (never true for a real pointer)
+  Run r = run(ProgramType::Xdp, {ldx(4, 2, 1, 0), alu64_imm(kAdd, 2, 1), jmp_imm(kJne, 2, 0, -2),
+                                 mov64_imm(0, 0), exit_insn()});
+  CHECK(r.rules().find("invalid-pointer-arithmetic@1") != std::string::npos);
+}
+
 TEST_CASE("features not modelled yet are reported, never accepted") {
   CHECK(run(ProgramType::Xdp, {call(1), exit_insn()}).rules() == Rules{"unsupported-feature@0"});
   // BPF_LD | BPF_ABS | BPF_W
