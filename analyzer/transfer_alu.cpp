@@ -81,6 +81,8 @@ void pointer_plus_scalar(State &s, const Alu &a, unsigned ptr_reg, const RegValu
 void transfer_mov(State &s, const Alu &a, const RegValue &src) {
   unsigned d = a.dst.number;
   if (a.op == AluOp::Mov && a.is64) {
+    if (const Reg *r = std::get_if<Reg>(&a.src); r && r->number == d)
+      return; // r = r: setting would forget the zone variable it copies
     s.set_reg(d, src);
     if (src.type == RegType::Packet)
       s.zone().assign_var(zvar::reg(d), zvar::reg(std::get<Reg>(a.src).number));

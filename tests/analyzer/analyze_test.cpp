@@ -27,6 +27,7 @@ TEST_CASE("packet access after `data + 14 > data_end` check is accepted") {
                                  exit_insn(), mov64_imm(0, 1), exit_insn()});
   CHECK(r.rules() == Rules{});
   CHECK(packet_range(r.at(5), 2) == 14);
+  CHECK(r.at(5).to_string().find("r2=pkt(off=0)[r=14]") != std::string::npos);
   CHECK(r.at(5).reg(3).type == RegType::PacketEnd);
   // On the taken side nothing is known about the packet's length.
   CHECK(packet_range(r.at(7), 2) == 0);
@@ -66,6 +67,14 @@ TEST_CASE("variable packet offset bounded by a mask is checked through the zone"
   CHECK(r.rules() == Rules{});
   CHECK(r.at(9).reg(2).num.umax() == 255);
   CHECK(packet_range(r.at(9), 2) == 4);
+}
+
+TEST_CASE("copying a packet pointer to itself keeps its range") {
+  Run r = run(ProgramType::Xdp, {ldx(4, 2, 1, 0), ldx(4, 3, 1, 4), mov64_reg(4, 2),
+                                 alu64_imm(kAdd, 4, 4), jmp_reg(kJgt, 4, 3, 3), mov64_reg(2, 2),
+                                 ldx(4, 0, 2, 0), exit_insn(), mov64_imm(0, 0), exit_insn()});
+  CHECK(r.rules() == Rules{});
+  CHECK(packet_range(r.at(6), 2) == 4);
 }
 
 TEST_CASE("a spilled packet pointer is filled with its type and range") {
