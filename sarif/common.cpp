@@ -98,7 +98,12 @@ std::filesystem::path normalized_directory(std::string_view directory) {
 
 std::string relative_to(std::string_view path, std::string_view directory) {
   std::filesystem::path file(path);
-  if (directory.empty() || !file.is_absolute()) {
+  if (!file.is_absolute()) {
+    // Compilers record "./x.c" for files named on the command line that way; drop the noise.
+    auto normal = file.lexically_normal();
+    return normal.empty() ? std::string(path) : normal.string();
+  }
+  if (directory.empty()) {
     return std::string(path);
   }
   auto relative = file.lexically_normal().lexically_relative(normalized_directory(directory));

@@ -55,6 +55,13 @@ TEST_CASE("text: paths outside the current directory stay as given") {
   CHECK(render_text(verified_report(), unshortened).rfind("/src/proj/build/xdp_parse.o", 0) == 0);
 }
 
+TEST_CASE("text: relative source paths print without ./") {
+  Report report = rejected_report();
+  report.programs[0].diagnostics[0].location->file = "./src/../xdp_parse.c";
+  CHECK(render_text(report, sample_text_options()).find("\nxdp_parse.c:21:13: error:") !=
+        std::string::npos);
+}
+
 TEST_CASE("text: diagnostics without a source line name the object and instruction") {
   std::string text = render_text(rejected_report(), sample_text_options());
   CHECK(text.find("build/xdp_parse.o: insn 40: warning: kfunc bpf_xdp_metadata_rx_hash") !=
