@@ -39,7 +39,9 @@ Diag check_alu(const Alu &a, const State &s) {
   if (a.op != AluOp::Add && a.op != AluOp::Sub)
     return bad("this operator is not allowed on pointers");
   if (is_pointer(dst.type) && is_pointer(src.type)) {
-    if (a.op == AluOp::Sub && dst.compatible(src))
+    // The kernel lets privileged programs subtract any two pointers (e.g. data_end - data):
+    // the result is a number (unknown unless both point into the same object).
+    if (a.op == AluOp::Sub)
       return std::nullopt;
     return bad("pointer " + std::string(a.op == AluOp::Sub ? "-" : "+") + " pointer");
   }

@@ -118,9 +118,11 @@ void transfer_alu(State &s, const Alu &a) {
     return pointer_plus_scalar(s, a, a.dst.number, dst, src);
   if (arith && a.op == AluOp::Add && dst.type == RegType::Scalar && is_pointer(src.type))
     return pointer_plus_scalar(s, a, std::get<Reg>(a.src).number, src, dst);
-  if (arith && a.op == AluOp::Sub && dst.compatible(src) && is_pointer(dst.type)) {
+  if (arith && a.op == AluOp::Sub && is_pointer(dst.type) && is_pointer(src.type)) {
     s.set_reg(a.dst.number,
-              RegValue::scalar(domains::alu(domains::AluOp::Sub, dst.num, src.num, true)));
+              dst.compatible(src)
+                  ? RegValue::scalar(domains::alu(domains::AluOp::Sub, dst.num, src.num, true))
+                  : RegValue::scalar_top());
     return;
   }
   // Anything else is rejected by the assertions; uninitialized stays so, the rest is unknown.

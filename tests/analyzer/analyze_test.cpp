@@ -200,6 +200,21 @@ TEST_CASE("a packet pointer advanced in an unbounded loop is rejected, not wrapp
   CHECK(r.rules().find("invalid-pointer-arithmetic@1") != std::string::npos);
 }
 
+TEST_CASE("pointer differences are numbers; pointer sums and scalar - pointer are rejected") {
+  // r0 = data_end - data (privileged programs may); r4 = (data + 6) - data is exactly 6.
+  Run r = run(ProgramType::Xdp,
+              {ldx(4, 2, 1, 0), ldx(4, 3, 1, 4), mov64_reg(0, 3), alu64_reg(kSub, 0, 2),
+               mov64_reg(4, 2), alu64_imm(kAdd, 4, 6), alu64_reg(kSub, 4, 2), exit_insn()});
+  CHECK(r.rules() == Rules{});
+  CHECK(r.at(4).reg(0).type == RegType::Scalar);
+  CHECK(r.at(7).reg(4).num == Scalar64::constant(6));
+  CHECK(
+      run(ProgramType::Xdp, {ldx(4, 2, 1, 0), alu64_reg(kAdd, 2, 1), mov64_imm(0, 0), exit_insn()})
+          .rules() == Rules{"invalid-pointer-arithmetic@1"});
+  CHECK(run(ProgramType::Xdp, {mov64_imm(0, 0), alu64_reg(kSub, 0, 10), exit_insn()}).rules() ==
+        Rules{"invalid-pointer-arithmetic@1"});
+}
+
 TEST_CASE("features not modelled yet are reported, never accepted") {
   CHECK(run(ProgramType::Xdp, {call(1), exit_insn()}).rules() == Rules{"unsupported-feature@0"});
   // BPF_LD | BPF_ABS | BPF_W
