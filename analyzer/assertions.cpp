@@ -2,6 +2,8 @@
 // touches, and which instructions are not modelled yet.
 #include "analyzer/assertions.h"
 
+#include "analyzer/transfer.h"
+
 namespace bpfcheck::analyzer {
 namespace {
 
@@ -28,7 +30,7 @@ void for_alu(Assertions &out, const Alu &a) {
 void for_call(Assertions &out, const Call &c) {
   switch (c.kind) {
   case Call::Kind::Helper:
-    if (c.imm != 5 && c.imm != 7 && c.imm != 8) // the stub of transfer.cpp
+    if (!stub_helper_result(c.imm))
       out.add(Unsupported{"helper call (prototypes not wired yet)"});
     break;
   case Call::Kind::Local:
@@ -71,6 +73,8 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
             out.add(Unsupported{"ksym address (ld_imm64 BTF id)"});
           if (i.kind == ImmKind::Func)
             out.add(Unsupported{"callback address (ld_imm64 function)"});
+          if (i.kind == ImmKind::MapIdx || i.kind == ImmKind::MapIdxValue)
+            out.add(Unsupported{"map by fd_array index (ld_imm64 src 5/6)"});
         } else if constexpr (std::is_same_v<T, Call>) {
           for_call(out, i);
         } else if constexpr (std::is_same_v<T, Exit>) {

@@ -5,20 +5,6 @@
 namespace bpfcheck::analyzer {
 namespace {
 
-// Helpers with no arguments that return a plain number and exist for every program type
-// (bpf_base_func_proto): the whole of the call stub until the platform prototypes are wired.
-std::optional<Scalar64> stub_helper_result(std::int32_t id) {
-  switch (id) {
-  case 5: // bpf_ktime_get_ns
-    return Scalar64::top();
-  case 7: // bpf_get_prandom_u32
-  case 8: // bpf_get_smp_processor_id
-    return Scalar64::urange(0, UINT32_MAX);
-  default:
-    return std::nullopt;
-  }
-}
-
 // A call clobbers r1-r5 and defines r0.
 void clobber_call(State &s, const RegValue &r0) {
   for (unsigned r = 1; r <= 5; ++r)
@@ -32,18 +18,30 @@ void transfer_ld_imm64(State &s, const LoadImm64 &l) {
   case ImmKind::Value:
     return s.set_reg(d, RegValue::constant(l.value()));
   case ImmKind::MapFd:
-  case ImmKind::MapIdx:
     return s.set_reg(d, RegValue::pointer(RegType::MapPtr, 0, static_cast<std::uint32_t>(l.imm)));
   case ImmKind::MapValue:
-  case ImmKind::MapIdxValue:
     return s.set_reg(
         d, RegValue::pointer(RegType::MapValue, l.next_imm, static_cast<std::uint32_t>(l.imm)));
-  default: // ksyms and callbacks: unsupported (assertion), unusable here
+  default: // ksyms, callbacks, fd_array indices: unsupported (assertion), unusable here
     return s.set_reg(d, {RegType::Invalid, false, 0, {}});
   }
 }
 
 } // namespace
+
+// Helpers with no arguments that return a plain number and exist for every program type
+// (bpf_base_func_proto): the whole of the call stub until the platform prototypes are wired.
+std::optional<Scalar64> stub_helper_result(std::int32_t id) {
+  switch (id) {
+  case 5: // bpf_ktime_get_ns
+    return Scalar64::top();
+  case 7: // bpf_get_prandom_u32
+  case 8: // bpf_get_smp_processor_id
+    return Scalar64::urange(0, UINT32_MAX);
+  default:
+    return std::nullopt;
+  }
+}
 
 RegValue operand_value(const State &state, const Operand &operand) {
   if (const Reg *r = std::get_if<Reg>(&operand))

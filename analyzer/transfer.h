@@ -23,6 +23,9 @@ void transfer_store(State &state, const Store &store);
 
 // The value of a register or immediate operand (immediates are sign-extended to 64 bits).
 RegValue operand_value(const State &state, const Operand &operand);
+// The result of a helper handled by the call stub (argument-less helpers of every program type),
+// or nullopt for a helper the stub does not know; assertions use it to flag the others.
+std::optional<Scalar64> stub_helper_result(std::int32_t id);
 // The constant offset of a pointer, when its offset is a single value.
 std::optional<std::int64_t> constant_offset(const RegValue &value);
 

@@ -215,8 +215,29 @@ TEST_CASE("pointer differences are numbers; pointer sums and scalar - pointer ar
         Rules{"invalid-pointer-arithmetic@1"});
 }
 
+TEST_CASE("global data is a map value bounded by the value size") {
+  MapDescriptor data;
+  data.name = ".data";
+  data.origin = MapOrigin::Data;
+  data.value_size = 8;
+  // r1 = &.data + 0 (ld_imm64 src=2), then an 8-byte read at offset 0 and at offset 4.
+  CHECK(run(ProgramType::Xdp,
+            {raw(0x18, 1, 2, 0, 0), raw(0, 0, 0, 0, 0), ldx(8, 0, 1, 0), exit_insn()}, {data})
+            .rules() == Rules{});
+  CHECK(run(ProgramType::Xdp,
+            {raw(0x18, 1, 2, 0, 0), raw(0, 0, 0, 0, 0), ldx(8, 0, 1, 4), exit_insn()}, {data})
+            .rules() == Rules{"memory-out-of-bounds@2"});
+  // The same offset folded into the ld_imm64 (second slot's imm).
+  CHECK(run(ProgramType::Xdp,
+            {raw(0x18, 1, 2, 0, 0), raw(0, 0, 0, 0, 4), ldx(4, 0, 1, 0), exit_insn()}, {data})
+            .rules() == Rules{});
+}
+
 TEST_CASE("features not modelled yet are reported, never accepted") {
   CHECK(run(ProgramType::Xdp, {call(1), exit_insn()}).rules() == Rules{"unsupported-feature@0"});
+  CHECK(run(ProgramType::Xdp,
+            {raw(0x18, 1, 5, 0, 0), raw(0, 0, 0, 0, 0), mov64_imm(0, 0), exit_insn()})
+            .rules() == Rules{"unsupported-feature@0"});
   // BPF_LD | BPF_ABS | BPF_W
   CHECK(run(ProgramType::SocketFilter, {raw(0x20, 0, 0, 0, 0), exit_insn()}).rules() ==
         Rules{"unsupported-feature@0"});

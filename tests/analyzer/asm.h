@@ -113,11 +113,13 @@ struct Run {
   }
 };
 
-inline Run run(ProgramType type, std::initializer_list<RawInstruction> slots) {
+inline Run run(ProgramType type, std::initializer_list<RawInstruction> slots,
+               std::vector<MapDescriptor> maps = {}) {
   Program p;
   p.name = "test";
   p.type = type;
   p.instructions = slots;
+  p.maps = std::move(maps);
   auto r = analyzer::analyze(p, {.keep_invariants = true});
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error()));
   return Run{std::move(r.value())};
