@@ -143,6 +143,19 @@ TEST_CASE("a bounded counting loop converges to i in [0, 10]") {
   CHECK(r.rules() == Rules{"unsupported-feature@1"});
 }
 
+TEST_CASE("nested loops: thresholds stop widening at each bound") {
+  // for (r1 = 0; r1 < 3; r1++) for (r2 = 0; r2 < 1000; r2++) ; r0 = r1
+  Run r = run(ProgramType::Xdp, {mov64_imm(1, 0), jmp_imm(kJge, 1, 3, 6), mov64_imm(2, 0),
+                                 jmp_imm(kJge, 2, 1000, 2), alu64_imm(kAdd, 2, 1), ja(-3),
+                                 alu64_imm(kAdd, 1, 1), ja(-7), mov64_reg(0, 1), exit_insn()});
+  CHECK(r.at(1).reg(1).num.umin() == 0);
+  CHECK(r.at(1).reg(1).num.umax() == 3);
+  CHECK(r.at(3).reg(2).num.umax() == 1000);
+  CHECK(r.at(6).reg(2).num == Scalar64::constant(1000));
+  CHECK(r.at(9).reg(0).num == Scalar64::constant(3));
+  CHECK(r.rules() == Rules{"unsupported-feature@1 unsupported-feature@3"});
+}
+
 TEST_CASE("32-bit ALU results are zero-extended") {
   Run r = run(ProgramType::Xdp, {mov64_imm(0, -1), alu32_reg(kMov, 0, 0), mov64_imm(1, -1),
                                  alu32_imm(kAdd, 1, 2), mov64_imm(2, 0), exit_insn()});
