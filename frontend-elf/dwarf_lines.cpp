@@ -116,42 +116,12 @@ std::optional<std::vector<char>> renumber_gnu_relocations(const llvm::object::Ob
 
 // LLVM 16 reaches llvm_unreachable (undefined behaviour in a release build; we saw crashes and
 // endless loops) when DWARF names a form it does not know: in an abbreviation, through
-// DW_FORM_indirect, or in a v5 line-table entry format. A hostile object can do all three, so
-// we check the forms of a unit's abbreviations and line-table header before LLVM reads them.
-bool is_known_form(std::uint64_t form) {
-  return (form >= 0x01 && form <= 0x2c && form != 0x02 && form != llvm::dwarf::DW_FORM_indirect) ||
-         form == 0x1f01 || form == 0x1f02 || form == 0x1f20 || form == 0x1f21; // GNU forms
-}
-
+// DW_FORM_indirect, or in a v5 line-table entry format. We never parse DIEs (see
+// read_dwarf_lines), and check the forms of each line-table header before LLVM reads it.
 bool cursor_ok(llvm::DataExtractor::Cursor &cursor) {
   const bool ok = static_cast<bool>(cursor);
   llvm::consumeError(cursor.takeError());
   return ok;
-}
-
-// The abbreviation set at `offset`, up to its terminating code 0.
-bool abbreviations_use_known_forms(llvm::StringRef section, std::uint64_t offset) {
-  if (offset >= section.size()) // DataExtractor only asserts this, and reads out of bounds
-    return false;
-  const llvm::DataExtractor data(section, /*IsLittleEndian=*/true, 8);
-  llvm::DataExtractor::Cursor cursor(offset);
-  // A read past the end yields 0 and poisons the cursor, so every loop ends.
-  while (cursor && data.getULEB128(cursor) != 0) {
-    data.getULEB128(cursor); // tag
-    data.getU8(cursor);      // has children
-    while (cursor) {
-      const std::uint64_t attribute = data.getULEB128(cursor), form = data.getULEB128(cursor);
-      if (attribute == 0 && form == 0)
-        break;
-      if (!is_known_form(form)) {
-        llvm::consumeError(cursor.takeError());
-        return false;
-      }
-      if (form == llvm::dwarf::DW_FORM_implicit_const)
-        data.getSLEB128(cursor);
-    }
-  }
-  return cursor_ok(cursor);
 }
 
 // Skips one value of a form allowed in a v5 line-table entry; false for any other form.
@@ -274,21 +244,26 @@ std::vector<DwarfSectionLines> read_dwarf_lines(const llvm::object::ObjectFile &
   const auto sections = code_sections(object);
   SourceCache sources;
   SectionRows rows;
+  // The line programs are read straight from .debug_line, with no compile unit: parsing the
+  // units' DIEs (for DW_AT_stmt_list and DW_AT_comp_dir) makes LLVM 16 read out of bounds on
+  // corrupted .debug_info. Without a unit, DWARF 5 tables still name the compilation directory
+  // (directory 0); DWARF 4 file names stay relative to it.
   const llvm::DWARFObject &dwarf = context->getDWARFObj();
-  for (const auto &unit : context->compile_units()) {
-    if (!abbreviations_use_known_forms(dwarf.getAbbrevSection(), unit->getAbbreviationsOffset()))
-      continue;
-    const auto line_offset =
-        llvm::dwarf::toSectionOffset(unit->getUnitDIE().find(llvm::dwarf::DW_AT_stmt_list));
-    if (!line_offset || !line_header_uses_known_forms(dwarf.getLineSection().Data, *line_offset))
-      continue;
-    auto table = context->getLineTableForUnit(unit.get(), drop);
-    if (!table) {
-      llvm::consumeError(table.takeError());
-      continue;
-    }
-    if (*table != nullptr)
-      collect_rows(**table, unit->getCompilationDir(), sections, sources, rows);
+  const llvm::DWARFSection &line_section = dwarf.getLineSection();
+  llvm::DWARFDataExtractor data(dwarf, line_section, object.isLittleEndian(),
+                                object.getBytesInAddress());
+  llvm::DWARFUnitVector no_units;
+  llvm::DWARFDebugLine::SectionParser parser(
+      data, *context, llvm::DWARFUnitVector::iterator_range(no_units.begin(), no_units.end()));
+  // Each table advances the offset; the bound guards against a parser that would not.
+  for (std::size_t tables = 0; !parser.done() && tables < line_section.Data.size(); ++tables) {
+    if (!line_header_uses_known_forms(line_section.Data, parser.getOffset()))
+      break;
+    const std::uint64_t before = parser.getOffset();
+    llvm::DWARFDebugLine::LineTable table = parser.parseNext(drop, drop);
+    collect_rows(table, nullptr, sections, sources, rows);
+    if (parser.getOffset() <= before)
+      break;
   }
   std::vector<DwarfSectionLines> result;
   for (auto &[name, by_address] : rows) {
