@@ -48,7 +48,7 @@ static __always_inline __u64 log2_u32(__u32 v)
 	return r;
 }
 
-static __always_inline __u64 log2l(__u64 v)
+static __always_inline __u64 log2_u64(__u64 v)
 {
 	__u32 hi = v >> 32;
 
@@ -96,7 +96,7 @@ int raw_tp_block_rq_complete(struct bpf_raw_tracepoint_args *ctx)
 	if (!h)
 		return 0;
 	delta /= targ_ms ? 1000000U : 1000U;
-	slot = log2l(delta);
+	slot = log2_u64(delta);
 	if (slot >= MAX_SLOTS)
 		slot = MAX_SLOTS - 1;
 	__sync_fetch_and_add(&h->slots[slot], 1);
@@ -122,7 +122,7 @@ int raw_tp_block_rq_complete_clamp(struct bpf_raw_tracepoint_args *ctx)
 	h = bpf_map_lookup_elem(&hists, &zero);
 	if (!h)
 		return 0;
-	slot = log2l(delta / 1000U);
+	slot = log2_u64(delta / 1000U);
 	if (slot > MAX_SLOTS)
 		slot = MAX_SLOTS;
 	__sync_fetch_and_add(&h->slots[slot], 1);
