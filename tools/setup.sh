@@ -32,5 +32,18 @@ if ((${#missing[@]})); then
     "${missing[@]}" >/dev/null
 fi
 
+# The offline SARIF 2.1.0 validator for tests/sarif (from the npm registry, into the build tree;
+# the test skips, saying so, where npm is absent).
+validator="$build/npm/node_modules/.bin/sarif-multitool"
+if [ ! -x "$validator" ]; then
+  if command -v npm >/dev/null; then
+    npm install --prefix "$build/npm" --no-audit --no-fund --loglevel=error \
+      @microsoft/sarif-multitool@5.7.0 >/dev/null ||
+      echo "setup: SARIF validator not installed; the sarif validator test will skip"
+  else
+    echo "setup: npm not found; the sarif validator test will skip"
+  fi
+fi
+
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build "$build"
