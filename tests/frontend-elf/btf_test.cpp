@@ -93,7 +93,9 @@ std::optional<std::map<std::uint32_t, BpftoolType>> bpftool_types(const std::str
   if (!output)
     return std::nullopt;
   std::map<std::uint32_t, BpftoolType> types;
-  const std::regex header(R"(^\[(\d+)\] (\w+) '([^']*)'(.*)$)");
+  // Names may hold quotes (decl tag strings do): the name runs up to the quote that the
+  // key=value fields follow.
+  const std::regex header(R"(^\[(\d+)\] (\w+) '(.*)'((?: \w+=\S*)*)$)");
   const std::regex field(R"((\w+)=(-?\w+))");
   std::istringstream lines(*output);
   for (std::string line; std::getline(lines, line);) {
@@ -124,11 +126,14 @@ std::uint32_t find_var(const Btf &btf, std::string_view name) {
 }
 
 // Every fixture object with BTF (clang's, and bpf-gcc -gbtf's where built), this suite's and
-// the other frontend suites', so that real compiler output of many shapes is covered.
+// the other frontend suites', and every corpus object when the corpus is built, so that real
+// compiler output of many shapes is covered.
 std::vector<std::string> fixture_objects_with_btf() {
   std::vector<std::string> objects;
-  for (const char *compiler : {"clang", "gcc-btf"}) {
-    const std::filesystem::path dir = std::filesystem::path(FIXTURE_DIR) / compiler;
+  const std::filesystem::path fixtures(FIXTURE_DIR);
+  const std::filesystem::path corpus = fixtures.parent_path() / "corpus";
+  for (const std::filesystem::path &dir :
+       {fixtures / "clang", fixtures / "gcc-btf", corpus / "clang", corpus / "gcc"}) {
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator(dir, error))
       if (entry.path().extension() == ".o" && !elf_section(entry.path(), ".BTF").empty())
@@ -161,7 +166,7 @@ void check_against_bpftool(const Btf &btf, const std::map<std::uint32_t, Bpftool
 
 } // namespace
 
-TEST_CASE("btf: every fixture's types agree with bpftool, its maps parse") {
+TEST_CASE("btf: every fixture and corpus object's types agree with bpftool, its maps parse") {
   const auto objects = fixture_objects_with_btf();
   REQUIRE(objects.size() >= 3);
   for (const std::string &object : objects) {

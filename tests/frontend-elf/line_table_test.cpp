@@ -83,6 +83,39 @@ template <typename F> void for_each_slot(const Program &p, F f) {
 
 } // namespace
 
+// Every line record of every program in `path` names a line of its source file with that line's
+// text, and where llvm-objdump -l (DWARF) has a row for the same instruction, the same line.
+// Returns how many records were compared with DWARF.
+int check_lines_against_objdump(const std::string &path, const ObjdumpLines &objdump) {
+  const ObjectFile object = load_ok(path);
+  int compared = 0;
+  std::map<std::string, std::vector<std::string>> sources;
+  for (const Program &p : object.programs) {
+    CAPTURE(p.name);
+    REQUIRE(p.lines.at(0) != nullptr); // the entry instruction has a location
+    for_each_slot(p, [&](const Subprogram &sub, std::uint32_t index) {
+      const SourceLocation *loc = p.lines.starting_at(index);
+      if (loc == nullptr || loc->line == 0)
+        return;
+      CAPTURE(sub.name);
+      CAPTURE(index);
+      if (!sources.count(loc->file))
+        sources[loc->file] = source_lines(loc->file);
+      const auto &source = sources[loc->file];
+      REQUIRE(loc->line <= source.size());
+      CHECK(loc->text == source[loc->line - 1]); // BTF carries the line itself
+      REQUIRE(objdump.function_start.count(sub.name) == 1);
+      const std::uint64_t slot = objdump.function_start.at(sub.name) + (index - sub.start);
+      const auto dwarf = objdump.line_at.find({sub.name, slot});
+      if (dwarf != objdump.line_at.end() && loc->column != 0) {
+        CHECK(loc->line == dwarf->second);
+        ++compared;
+      }
+    });
+  }
+  return compared;
+}
+
 TEST_CASE("clang: BTF line_info agrees with llvm-objdump -l on every record") {
   const std::string path = fixture("clang", "subprogs");
   const auto objdump = run_objdump(path);
@@ -90,34 +123,34 @@ TEST_CASE("clang: BTF line_info agrees with llvm-objdump -l on every record") {
     MESSAGE("llvm-objdump-16 not found: skipped");
     return;
   }
-  const auto source = source_lines(std::string(SOURCE_DIR) + "/fixtures/subprogs.c");
-  REQUIRE(source.size() > 30);
-  const ObjectFile object = load_ok(path);
-  int compared = 0;
-  for (const Program &p : object.programs) {
-    CAPTURE(p.name);
-    CHECK(p.lines.size() > 3);
-    REQUIRE(p.lines.at(0) != nullptr); // the entry instruction has a location
-    for_each_slot(p, [&](const Subprogram &sub, std::uint32_t index) {
-      const SourceLocation *loc = p.lines.starting_at(index);
-      if (loc == nullptr)
-        return;
-      CAPTURE(sub.name);
-      CAPTURE(index);
-      CHECK(loc->file.ends_with("fixtures/subprogs.c"));
-      REQUIRE(loc->line >= 1);
-      REQUIRE(loc->line <= source.size());
-      CHECK(loc->text == source[loc->line - 1]); // BTF carries the line itself
-      REQUIRE(objdump->function_start.count(sub.name) == 1);
-      const std::uint64_t slot = objdump->function_start.at(sub.name) + (index - sub.start);
-      const auto dwarf = objdump->line_at.find({sub.name, slot});
-      if (dwarf != objdump->line_at.end() && loc->column != 0) {
-        CHECK(loc->line == dwarf->second);
-        ++compared;
-      }
-    });
+  CHECK(load_ok(path).programs.front().lines.at(0)->file.ends_with("fixtures/subprogs.c"));
+  CHECK(check_lines_against_objdump(path, *objdump) > 20);
+}
+
+TEST_CASE("clang: every corpus object's line_info agrees with llvm-objdump -l") {
+  const std::filesystem::path corpus =
+      std::filesystem::path(FIXTURE_DIR).parent_path() / "corpus" / "clang";
+  std::vector<std::string> objects;
+  std::error_code error;
+  for (const auto &entry : std::filesystem::directory_iterator(corpus, error))
+    if (entry.path().extension() == ".o")
+      objects.push_back(entry.path());
+  if (objects.empty()) {
+    MESSAGE("no corpus objects in " << corpus << " (built with BPFCHECK_CORPUS=ON): skipped");
+    return;
   }
-  CHECK(compared > 20);
+  std::sort(objects.begin(), objects.end());
+  int compared = 0;
+  for (const std::string &path : objects) {
+    CAPTURE(path);
+    const auto objdump = run_objdump(path);
+    if (!objdump) {
+      MESSAGE("llvm-objdump-16 not found: skipped");
+      return;
+    }
+    compared += check_lines_against_objdump(path, *objdump);
+  }
+  CHECK(compared > 500);
 }
 
 TEST_CASE("clang: line records of appended subprograms are shifted to their new place") {
