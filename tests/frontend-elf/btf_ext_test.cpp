@@ -9,6 +9,8 @@
 #endif
 
 #include "btf_ext.h"
+#include "fixture_util.h"
+#include "tool_util.h"
 
 #include <bpf/btf.h>
 #include <doctest/doctest.h>
@@ -28,12 +30,9 @@
 #endif
 
 using namespace bpfcheck;
+using namespace bpfcheck::test;
 
 namespace {
-
-std::string clang_fixture(const char *name) {
-  return std::string(FIXTURE_DIR) + "/clang/" + name + ".o";
-}
 
 struct LoadedObject {
   llvm::object::OwningBinary<llvm::object::ObjectFile> binary;
@@ -42,23 +41,9 @@ struct LoadedObject {
   std::vector<std::uint8_t> ext_bytes;
 };
 
-std::vector<std::uint8_t> section_bytes(const llvm::object::ObjectFile &object,
-                                        std::string_view wanted) {
-  for (const llvm::object::SectionRef &section : object.sections()) {
-    auto name = section.getName();
-    auto contents = section.getContents();
-    if (name && std::string_view(name->data(), name->size()) == wanted && contents)
-      return {contents->bytes_begin(), contents->bytes_end()};
-    if (!name)
-      llvm::consumeError(name.takeError());
-    if (!contents)
-      llvm::consumeError(contents.takeError());
-  }
-  return {};
-}
-
 LoadedObject load(const char *fixture) {
-  auto binary = llvm::object::ObjectFile::createObjectFile(clang_fixture(fixture));
+  auto binary =
+      llvm::object::ObjectFile::createObjectFile(bpfcheck::test::fixture("clang", fixture));
   REQUIRE_MESSAGE(static_cast<bool>(binary), "cannot open fixture " << fixture);
   LoadedObject loaded{std::move(*binary), nullptr, {}, {}};
   auto btf = Btf::parse(section_bytes(*loaded.binary.getBinary(), ".BTF"));
@@ -71,24 +56,11 @@ LoadedObject load(const char *fixture) {
   return loaded;
 }
 
-std::optional<std::string> run(const std::string &command) {
-  FILE *pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  if (pipe == nullptr)
-    return std::nullopt;
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    output.append(buffer.data(), n);
-  if (pclose(pipe) != 0)
-    return std::nullopt;
-  return output;
-}
-
 // llvm-objdump -l: section -> instruction index -> the source line shown for it.
 using ObjdumpLines = std::map<std::string, std::map<std::uint32_t, std::uint32_t>>;
 
 std::optional<ObjdumpLines> objdump_lines(const std::string &object) {
-  auto output = run(std::string(LLVM_OBJDUMP_PATH) + " -l -d --no-show-raw-insn " + object);
+  auto output = run_tool(std::string(LLVM_OBJDUMP_PATH) + " -l -d --no-show-raw-insn " + object);
   if (!output)
     return std::nullopt;
   ObjdumpLines lines;
@@ -106,14 +78,6 @@ std::optional<ObjdumpLines> objdump_lines(const std::string &object) {
     else if (std::regex_match(text, match, insn))
       lines[current][static_cast<std::uint32_t>(std::stoul(match[1]))] = line;
   }
-  return lines;
-}
-
-std::vector<std::string> source_lines(const std::string &path) {
-  std::ifstream file(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(file, line);)
-    lines.push_back(line);
   return lines;
 }
 
@@ -156,7 +120,7 @@ TEST_CASE("btf_ext: line_info agrees with llvm-objdump -l and the source file") 
   for (const char *fixture : {"btf_tags", "btf_maps", "btf_core"}) {
     CAPTURE(std::string(fixture));
     auto loaded = load(fixture);
-    auto expected = objdump_lines(clang_fixture(fixture));
+    auto expected = objdump_lines(bpfcheck::test::fixture("clang", fixture));
     if (!expected) {
       MESSAGE("skipped: " LLVM_OBJDUMP_PATH " is not available");
       return;
@@ -173,7 +137,7 @@ TEST_CASE("btf_ext: line_info agrees with llvm-objdump -l and the source file") 
         }
         CHECK((*expected)[section.name][record.insn_offset / 8] == record.line);
         CHECK(record.file.ends_with(std::string("fixtures/") + fixture + ".c"));
-        const auto source = source_lines(record.file);
+        const auto source = read_lines(record.file);
         REQUIRE(record.line <= source.size());
         CHECK(source[record.line - 1] == record.text);
         CHECK(record.column <= record.text.size() + 1);

@@ -9,6 +9,8 @@
 #endif
 
 #include "btf.h"
+#include "fixture_util.h"
+#include "tool_util.h"
 
 #include <bpf/btf.h>
 #include <doctest/doctest.h>
@@ -32,54 +34,17 @@
 #endif
 
 using bpfcheck::Btf;
+using bpfcheck::test::elf_section;
+using bpfcheck::test::run_tool;
 
 namespace {
 
-std::string clang_fixture(const char *name) {
-  return std::string(FIXTURE_DIR) + "/clang/" + name + ".o";
-}
-
-// The bytes of one ELF section, read with LLVM Object (empty when absent).
-std::vector<std::uint8_t> elf_section(const std::string &path, std::string_view wanted) {
-  auto binary = llvm::object::ObjectFile::createObjectFile(path);
-  if (!binary) {
-    llvm::consumeError(binary.takeError());
-    return {};
-  }
-  for (const llvm::object::SectionRef &section : binary->getBinary()->sections()) {
-    auto name = section.getName();
-    auto contents = section.getContents();
-    if (name && std::string_view(name->data(), name->size()) == wanted && contents)
-      return {contents->bytes_begin(), contents->bytes_end()};
-    if (!name)
-      llvm::consumeError(name.takeError());
-    if (!contents)
-      llvm::consumeError(contents.takeError());
-  }
-  return {};
-}
-
 std::shared_ptr<const Btf> load_btf(const char *fixture) {
-  const auto bytes = elf_section(clang_fixture(fixture), ".BTF");
+  const auto bytes = elf_section(bpfcheck::test::fixture("clang", fixture), ".BTF");
   REQUIRE_MESSAGE(!bytes.empty(), "fixture " << fixture << " has no .BTF");
   auto btf = Btf::parse(bytes);
   REQUIRE_MESSAGE(btf.ok(), (btf.ok() ? "" : btf.error()));
   return *btf;
-}
-
-// Runs a tool and returns its stdout; nullopt when it cannot be run.
-std::optional<std::string> run(const std::string &command) {
-  std::unique_ptr<FILE, int (*)(FILE *)> pipe(popen((command + " 2>/dev/null").c_str(), "r"),
-                                              pclose);
-  if (!pipe)
-    return std::nullopt;
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
-    output.append(buffer.data(), n);
-  if (pclose(pipe.release()) != 0)
-    return std::nullopt;
-  return output;
 }
 
 // One "[id] KIND 'name' key=value ..." line of bpftool's plain-text dump.
@@ -89,7 +54,7 @@ struct BpftoolType {
 };
 
 std::optional<std::map<std::uint32_t, BpftoolType>> bpftool_types(const std::string &object) {
-  auto output = run(std::string(BPFTOOL_PATH) + " btf dump file " + object);
+  auto output = run_tool(std::string(BPFTOOL_PATH) + " btf dump file " + object);
   if (!output)
     return std::nullopt;
   std::map<std::uint32_t, BpftoolType> types;
@@ -439,7 +404,7 @@ TEST_CASE("btf: hostile .maps definitions name the map and the member") {
 TEST_CASE("btf: mutated fixture BTF never crashes a query") {
   std::mt19937 random(1234);
   for (const char *fixture : {"btf_maps", "btf_tags"}) {
-    const auto original = elf_section(clang_fixture(fixture), ".BTF");
+    const auto original = elf_section(bpfcheck::test::fixture("clang", fixture), ".BTF");
     REQUIRE(!original.empty());
     int parsed = 0;
     for (int round = 0; round < 400; ++round) {
@@ -473,7 +438,7 @@ TEST_CASE("btf: bpf-gcc -gbtf and clang read the same .maps definitions") {
   std::error_code error;
   int compared = 0;
   for (const auto &entry : std::filesystem::directory_iterator(gcc_dir, error)) {
-    const std::string clang_object = clang_fixture(entry.path().stem().c_str());
+    const std::string clang_object = bpfcheck::test::fixture("clang", entry.path().stem().c_str());
     auto gcc_btf = Btf::parse(elf_section(entry.path(), ".BTF"));
     auto clang_btf = Btf::parse(elf_section(clang_object, ".BTF"));
     REQUIRE((gcc_btf.ok() && clang_btf.ok()));

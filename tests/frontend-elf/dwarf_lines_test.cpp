@@ -9,6 +9,8 @@
 #endif
 
 #include "dwarf_lines.h"
+#include "fixture_util.h"
+#include "tool_util.h"
 
 #include <doctest/doctest.h>
 #include <llvm/Object/ObjectFile.h>
@@ -31,27 +33,11 @@
 #endif
 
 using namespace bpfcheck;
+using namespace bpfcheck::test;
 
 namespace {
 
 const char *const kFixtures[] = {"btf_tags", "btf_maps", "btf_core"};
-
-std::string fixture_object(const char *compiler, const char *name) {
-  return std::string(FIXTURE_DIR) + "/" + compiler + "/" + name + ".o";
-}
-
-std::optional<std::string> run(const std::string &command) {
-  FILE *pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  if (pipe == nullptr)
-    return std::nullopt;
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    output.append(buffer.data(), n);
-  if (pclose(pipe) != 0)
-    return std::nullopt;
-  return output;
-}
 
 llvm::object::OwningBinary<llvm::object::ObjectFile> open_object(const std::string &path) {
   auto binary = llvm::object::ObjectFile::createObjectFile(path);
@@ -64,7 +50,7 @@ using Rows = std::map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>>; /
 // The sequences of `llvm-dwarfdump --debug-line`, each reduced as we reduce rows: line 0 and
 // end_sequence dropped, the last row at an address wins.
 std::optional<std::vector<Rows>> dwarfdump_sequences(const std::string &object) {
-  auto output = run(std::string(LLVM_DWARFDUMP_PATH) + " --debug-line " + object);
+  auto output = run_tool(std::string(LLVM_DWARFDUMP_PATH) + " --debug-line " + object);
   if (!output)
     return std::nullopt;
   const std::regex row(R"(^0x([0-9a-f]+)\s+(\d+)\s+(\d+)\s+\d+\s+\d+\s+\d+\s*(.*)$)");
@@ -85,14 +71,6 @@ std::optional<std::vector<Rows>> dwarfdump_sequences(const std::string &object) 
   }
   sequences.pop_back();
   return sequences;
-}
-
-std::vector<std::string> source_lines(const std::string &path) {
-  std::ifstream file(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(file, line);)
-    lines.push_back(line);
-  return lines;
 }
 
 // Lines [first, last] of function `name` in the fixture source: from the line naming it to the
@@ -133,7 +111,7 @@ std::map<std::string, std::string> first_functions(const llvm::object::ObjectFil
 TEST_CASE("dwarf_lines: bpf-gcc -g rows agree with llvm-dwarfdump and land in their sections") {
   for (const char *fixture : kFixtures) {
     CAPTURE(std::string(fixture));
-    const std::string path = fixture_object("gcc", fixture);
+    const std::string path = bpfcheck::test::fixture("gcc", fixture);
     if (!std::ifstream(path)) {
       MESSAGE("skipped: no bpf-gcc fixture " << path);
       return;
@@ -147,7 +125,7 @@ TEST_CASE("dwarf_lines: bpf-gcc -g rows agree with llvm-dwarfdump and land in th
       CAPTURE(section.section);
       REQUIRE(functions.count(section.section) == 1);
       REQUIRE(!section.lines.empty());
-      const auto source = source_lines(section.lines.front().file);
+      const auto source = read_lines(section.lines.front().file);
       const auto [first, last] = function_span(source, functions.at(section.section));
       for (const auto &record : section.lines) {
         CAPTURE(record.insn_offset);
@@ -184,8 +162,8 @@ TEST_CASE("dwarf_lines: bpf-gcc -g rows agree with llvm-dwarfdump and land in th
 TEST_CASE("dwarf_lines: clang rows agree with llvm-objdump -l") {
   for (const char *fixture : kFixtures) {
     CAPTURE(std::string(fixture));
-    const std::string path = fixture_object("clang", fixture);
-    auto output = run(std::string(LLVM_OBJDUMP_PATH) + " -l -d --no-show-raw-insn " + path);
+    const std::string path = bpfcheck::test::fixture("clang", fixture);
+    auto output = run_tool(std::string(LLVM_OBJDUMP_PATH) + " -l -d --no-show-raw-insn " + path);
     if (!output) {
       MESSAGE("skipped: " LLVM_OBJDUMP_PATH " is not available");
       return;
@@ -224,7 +202,7 @@ TEST_CASE("dwarf_lines: corrupted DWARF never crashes") {
   const std::set<std::string> targets = {".debug_line", ".debug_info",     ".debug_abbrev",
                                          ".debug_str",  ".rel.debug_line", ".debug_line_str"};
   for (const char *compiler : {"gcc", "clang"}) {
-    const std::string path = fixture_object(compiler, "btf_tags");
+    const std::string path = bpfcheck::test::fixture(compiler, "btf_tags");
     if (!std::ifstream(path))
       continue;
     auto original = open_object(path);

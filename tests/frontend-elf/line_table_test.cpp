@@ -2,6 +2,7 @@
 // DWARF lines llvm-objdump-16 -l prints for the same section offsets, and the source text
 // against the file), from DWARF for bpf-gcc -g objects, shifted for appended subprograms.
 #include "fixture_util.h"
+#include "tool_util.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,14 +13,6 @@ using namespace bpfcheck;
 using namespace bpfcheck::test;
 
 namespace {
-
-std::vector<std::string> source_lines(const std::string &path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
-}
 
 // What llvm-objdump -d -l says: function name -> first slot, and (function, slot) -> line.
 struct ObjdumpLines {
@@ -100,7 +93,7 @@ int check_lines_against_objdump(const std::string &path, const ObjdumpLines &obj
       CAPTURE(sub.name);
       CAPTURE(index);
       if (!sources.count(loc->file))
-        sources[loc->file] = source_lines(loc->file);
+        sources[loc->file] = read_lines(loc->file);
       const auto &source = sources[loc->file];
       REQUIRE(loc->line <= source.size());
       CHECK(loc->text == source[loc->line - 1]); // BTF carries the line itself
@@ -176,7 +169,7 @@ TEST_CASE("clang: line records of appended subprograms are shifted to their new 
 #ifdef HAVE_BPF_GCC
 TEST_CASE("bpf-gcc -g: the line table comes from DWARF") {
   const ObjectFile object = load_ok(fixture("gcc", "subprogs"));
-  const auto source = source_lines(std::string(SOURCE_DIR) + "/fixtures/subprogs.c");
+  const auto source = read_lines(std::string(SOURCE_DIR) + "/fixtures/subprogs.c");
   // Source lines of each function in fixtures/subprogs.c (declaration to closing brace).
   const std::map<std::string, std::pair<std::uint32_t, std::uint32_t>> ranges{
       {"add_one", {6, 9}},     {"twice_plus_one", {11, 14}}, {"global_helper", {16, 19}},
