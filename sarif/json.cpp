@@ -13,17 +13,33 @@ using Json = nlohmann::ordered_json;
 
 constexpr int kJsonLayoutVersion = 1;
 
-Json location_json(const std::optional<SourceLocation> &location) {
+// Paths print relative to the current directory, as in the text and CSV formats.
+class JsonWriter {
+public:
+  explicit JsonWriter(const JsonOptions &options)
+      : directory_(detail::resolve_directory(options.current_directory)) {}
+
+  Json program_json(const ProgramReport &program) const;
+
+private:
+  Json location_json(const std::optional<SourceLocation> &location) const;
+  Json diagnostic_json(const Diagnostic &diagnostic) const;
+  std::string path(std::string_view file) const { return detail::relative_to(file, directory_); }
+
+  std::string directory_;
+};
+
+Json JsonWriter::location_json(const std::optional<SourceLocation> &location) const {
   if (!location) {
     return nullptr;
   }
-  return Json{{"file", location->file},
+  return Json{{"file", path(location->file)},
               {"line", location->line},
               {"column", location->column},
               {"text", location->text}};
 }
 
-Json diagnostic_json(const Diagnostic &diagnostic) {
+Json JsonWriter::diagnostic_json(const Diagnostic &diagnostic) const {
   Json registers = Json::array();
   for (const RegisterValue &reg : diagnostic.registers) {
     registers.push_back(Json{{"name", reg.name}, {"value", reg.value}});
@@ -44,8 +60,8 @@ Json diagnostic_json(const Diagnostic &diagnostic) {
               {"trace", std::move(trace)}};
 }
 
-Json program_json(const ProgramReport &program) {
-  Json json{{"file", program.file},
+Json JsonWriter::program_json(const ProgramReport &program) const {
+  Json json{{"file", path(program.file)},
             {"section", program.section},
             {"name", program.name},
             {"type", program.type},
@@ -67,8 +83,10 @@ Json program_json(const ProgramReport &program) {
   json["diagnostics"] = std::move(diagnostics);
   if (!program.invariants.empty()) {
     Json invariants = Json::array();
-    for (const auto &[instruction, state] : program.invariants) {
-      invariants.push_back(Json{{"instruction", instruction}, {"state", state}});
+    for (const Invariant &invariant : program.invariants) {
+      invariants.push_back(Json{{"instruction", invariant.instruction},
+                                {"code", invariant.code},
+                                {"state", invariant.state}});
     }
     json["invariants"] = std::move(invariants);
   }
@@ -78,9 +96,10 @@ Json program_json(const ProgramReport &program) {
 } // namespace
 
 std::string render_json(const Report &report, const JsonOptions &options) {
+  JsonWriter writer(options);
   Json programs = Json::array();
   for (const ProgramReport &program : report.programs) {
-    programs.push_back(program_json(program));
+    programs.push_back(writer.program_json(program));
   }
   Json json{{"version", kJsonLayoutVersion},
             {"tool", Json{{"name", kToolName}, {"version", options.tool_version}}},

@@ -37,6 +37,8 @@ std::string render_text(const Report &report, const TextOptions &options = {});
 
 struct JsonOptions {
   std::string tool_version{kToolVersion};
+  // As TextOptions::current_directory, for object and source paths.
+  std::optional<std::string> current_directory;
 };
 
 std::string render_json(const Report &report, const JsonOptions &options = {});

@@ -41,6 +41,13 @@ struct Diagnostic {
 
 enum class Verdict { Verified, Rejected, Error };
 
+// --print-invariants: the abstract state before one instruction.
+struct Invariant {
+  std::uint32_t instruction = 0; // slot
+  std::string code;              // the instruction, disassembled
+  std::string state;             // e.g. "r1=ctx(off=0) r10=stack(off=0)"
+};
+
 struct ProgramReport {
   std::string file;
   std::string section;
@@ -55,8 +62,8 @@ struct ProgramReport {
   std::optional<std::uint64_t> total_states;
   std::optional<std::uint64_t> peak_states;
   std::vector<Diagnostic> diagnostics;
-  // --print-invariants: per instruction, the abstract state before it, one line each.
-  std::vector<std::pair<std::uint32_t, std::string>> invariants;
+  // --print-invariants: per reachable instruction, in slot order.
+  std::vector<Invariant> invariants;
 };
 
 struct Report {

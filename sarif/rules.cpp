@@ -57,6 +57,13 @@ constexpr std::array kRules = {
              "rejected.",
              "Bound the loop by a constant (`for (int i = 0; i < 64 && i < n; i++)`), or use "
              "bpf_for / bpf_loop for data-dependent iteration counts."},
+    RuleInfo{"helper-not-allowed", "HelperNotAllowed", "Helper not allowed for this program type.",
+             "Each program type (and attach type) may call only some helpers: bpf_skb_* helpers "
+             "only from socket and tc programs, bpf_xdp_* from XDP, bpf_probe_read_* and "
+             "bpf_get_current_* from tracing programs, and so on. The kernel rejects the call "
+             "with \"unknown func\" or \"helper call is not allowed in probe\".",
+             "Use the helper's counterpart for this program type, or move the logic to a program "
+             "type whose section name permits the helper."},
     RuleInfo{"reference-leak", "ReferenceLeak", "Acquired reference not released on every path.",
              "Sockets from bpf_sk_lookup_*, ring buffer reservations, dynptrs, iterators and other "
              "acquired objects must be released (or submitted/discarded) on every path before the "
@@ -123,6 +130,35 @@ constexpr std::array kRules = {
              "is rejected.",
              "Rebuild the object with a supported compiler and -mcpu setting; the bytes were not "
              "produced by a BPF backend the kernel accepts."},
+    RuleInfo{"mixed-register-types", "MixedRegisterTypes",
+             "Register used while holding different kinds of values on different paths.",
+             "bpfcheck joins the paths that meet at a point; a register that holds a pointer on "
+             "one path and a number (or a pointer of another kind) on another may be copied or "
+             "spilled, but any other use is rejected. The kernel checks each path separately and "
+             "rejects the path on which the use is invalid for the value's kind.",
+             "Keep one kind per variable on every path: a separate variable for the pointer and "
+             "for the number, or an early return on the path that assigns the other kind."},
+    RuleInfo{
+        "frame-pointer-write", "FramePointerWrite", "Write to the read-only frame pointer r10.",
+        "r10 holds the frame pointer of the BPF stack and is read-only; the kernel rejects any "
+        "instruction that writes it (\"frame pointer is read only\").",
+        "The bytes were not produced by a compiler's BPF backend: in hand-written assembly, "
+        "copy r10 to another register and do arithmetic on the copy."},
+    RuleInfo{"invalid-stack-read", "InvalidStackRead",
+             "Stack read that does not match what was stored there.",
+             "A pointer spilled to the stack may only be filled back whole, with an aligned "
+             "8-byte load; reading part of a spilled pointer would turn kernel address bits into "
+             "a number, which the kernel refuses.",
+             "Read the slot back with the width it was written with; do not reinterpret a saved "
+             "pointer through a narrower type or a union."},
+    RuleInfo{"invalid-memory-access", "InvalidMemoryAccess",
+             "Dereference of a value that is not a readable pointer.",
+             "Only pointers the verifier knows the kind and extent of (stack, packet, map value, "
+             "context, memory returned by helpers, socket fields) may be dereferenced; loads "
+             "through numbers, map pointers or packet_end, or at fields a socket pointer does not "
+             "expose, are rejected (\"invalid mem access\").",
+             "Dereference only pointers obtained from the context, a map lookup or a helper, after "
+             "the checks they need; read socket fields that the socket's kind exposes."},
     RuleInfo{"unreachable-code", "UnreachableCode", "Instruction that no path reaches.",
              "The kernel rejects programs containing instructions that no control-flow path "
              "reaches, as well as paths that fall off the end of the program.",

@@ -70,19 +70,19 @@ std::string plural(std::size_t count, std::string_view noun) {
 }
 
 std::string TextWriter::render(const Report &report) {
-  std::size_t verified = 0;
+  std::size_t counts[3] = {0, 0, 0}; // by Verdict
   for (const ProgramReport &each : report.programs) {
     program(each);
-    verified += each.verdict == Verdict::Verified ? 1 : 0;
+    ++counts[static_cast<std::size_t>(each.verdict)];
   }
   for (const std::string &line : report.input_errors) {
     out_ += line;
     out_ += '\n';
   }
   if (report.programs.size() > 1) {
-    out_ +=
-        fmt::format("{}: {} verified, {} not verified\n", plural(report.programs.size(), "program"),
-                    verified, report.programs.size() - verified);
+    std::string errors = counts[2] == 0 ? "" : fmt::format(", {}", plural(counts[2], "error"));
+    out_ += fmt::format("{}, {} verified, {} rejected{}\n",
+                        plural(report.programs.size(), "program"), counts[0], counts[1], errors);
   }
   return std::move(out_);
 }
@@ -110,7 +110,7 @@ void TextWriter::program(const ProgramReport &program) {
     out_ += fmt::format("{}: program '{}' ({}, {}):\n", path(program.file), program_label(program),
                         program.type.empty() ? "unknown type" : program.type,
                         plural(program.instructions, "instruction"));
-  } else if (!program.diagnostics.empty()) {
+  } else if (!program.diagnostics.empty() || !program.invariants.empty()) {
     out_ += fmt::format("{}: In program '{}':\n", path(program.file), program_label(program));
   }
   for (const Diagnostic &each : program.diagnostics) {
@@ -118,8 +118,9 @@ void TextWriter::program(const ProgramReport &program) {
   }
   if (!program.invariants.empty()) {
     out_ += "  invariants:\n";
-    for (const auto &[instruction, state] : program.invariants) {
-      out_ += fmt::format("  {:>5}: {}\n", instruction, state);
+    for (const Invariant &invariant : program.invariants) {
+      out_ += fmt::format("  {:>5}: {}\n", invariant.instruction, invariant.state);
+      out_ += fmt::format("  {:>5}  {}\n", "", invariant.code);
     }
   }
   summary(program);

@@ -1,8 +1,9 @@
 // Command-line options of the bpfcheck executable, filled by main.cpp's CLI11 parser and read by
-// the modes (list, asm, dot, check).
+// the modes (list, asm, dot) and by verification, the default.
 #pragma once
 
 #include "program.h"
+#include "render.h"
 
 #include <optional>
 #include <string>
@@ -18,6 +19,12 @@ struct Options {
   bool asm_listing = false;
   std::string dot_dir; // empty: no DOT output
   bool no_source = false;
+  OutputFormat format = OutputFormat::Text;
+  std::string output_file; // empty: stdout
+  bool print_invariants = false;
+
+  // --list, --asm and --dot inspect objects instead of verifying them.
+  bool inspecting() const { return list || asm_listing || !dot_dir.empty(); }
 };
 
 // Exit codes of DESIGN.md section 6.

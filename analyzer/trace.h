@@ -1,0 +1,44 @@
+// The trace of a diagnostic (DESIGN.md section 6): one path of source lines from a function's
+// entry to the failing instruction, through blocks and edges the fixpoint proved reachable, with
+// a note where the path takes a side of a conditional jump.
+#pragma once
+
+#include "analyzer/fixpoint.h"
+#include "cfg.h"
+#include "sarif/report.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bpfcheck::analyzer {
+
+class TraceBuilder {
+public:
+  // `fixpoint` is the finished fixpoint of `function`: its pre- and post-states.
+  TraceBuilder(const Program &program, const DecodedProgram &decoded, const FunctionCfg &function,
+               const Fixpoint &fixpoint);
+
+  // A shortest feasible path from the entry to the instruction at slot `pc`, one step per source
+  // line (consecutive instructions on one line merge); empty when no feasible path reaches it.
+  std::vector<TraceStep> trace_to(std::uint32_t pc);
+
+private:
+  bool feasible(const CfgGraph::edge_descriptor &edge) const;
+  std::vector<BlockId> path_to(BlockId target) const;
+  std::optional<BlockId> block_of(std::uint32_t index) const;
+  std::string branch_note(BlockId from, BlockId to) const;
+  void add_step(std::vector<TraceStep> &steps, std::uint32_t index, std::string note) const;
+
+  const Program &program_;
+  const DecodedProgram &decoded_;
+  const FunctionCfg &function_;
+  const Fixpoint &fixpoint_;
+};
+
+// Fills the trace of every diagnostic raised in `function` that has none yet.
+void attach_traces(std::vector<Diagnostic> &diagnostics, const Program &program,
+                   const DecodedProgram &decoded, const FunctionCfg &function,
+                   const Fixpoint &fixpoint);
+
+} // namespace bpfcheck::analyzer
