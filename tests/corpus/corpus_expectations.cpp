@@ -229,6 +229,23 @@ std::map<std::string, KernelVerdict> kernel_verdicts(const std::string &loader,
   return verdicts;
 }
 
+std::map<std::string, KernelVerdict>
+kernel_verdicts(const std::string &loader, const std::string &object,
+                const std::map<std::string, Expectation> &expectations, std::string &error) {
+  std::map<std::string, std::vector<std::string>> by_caps;
+  for (const auto &[program, e] : expectations)
+    by_caps[e.caps].push_back(program);
+  std::map<std::string, KernelVerdict> verdicts;
+  for (const auto &[caps, programs] : by_caps) {
+    std::string part_error;
+    auto part = kernel_verdicts(loader, object, programs, caps, part_error);
+    if (!part_error.empty())
+      error += (error.empty() ? "" : "; ") + part_error;
+    verdicts.merge(part);
+  }
+  return verdicts;
+}
+
 std::optional<std::string> kernel_unavailable(const std::string &loader) {
   if (geteuid() != 0)
     return std::string("not running as root: the kernel oracle needs BPF_PROG_LOAD");
@@ -248,10 +265,11 @@ std::optional<std::string> kernel_unavailable(const std::string &loader) {
 }
 
 const std::set<std::string> &known_rules() {
-  static const std::set<std::string> kRules = {
-      "packet-out-of-bounds", "null-dereference", "uninitialized-stack-read", "stack-out-of-bounds",
-      "helper-argument",      "unbounded-loop",   "reference-leak",           "bad-return-value",
-      "map-value-out-of-bounds", "context-access"};
+  static const std::set<std::string> kRules = {"packet-out-of-bounds",     "null-dereference",
+                                               "uninitialized-stack-read", "stack-out-of-bounds",
+                                               "helper-argument",          "unbounded-loop",
+                                               "reference-leak",           "bad-return-value",
+                                               "map-value-out-of-bounds",  "context-access"};
   return kRules;
 }
 

@@ -65,6 +65,12 @@ std::map<std::string, KernelVerdict> kernel_verdicts(const std::string &loader,
                                                      const std::vector<std::string> &programs,
                                                      const std::string &caps, std::string &error);
 
+// Asks the kernel about every program of `expectations` in `object`, loading each with the
+// capabilities its expectation names; `error` collects the oracle's failures.
+std::map<std::string, KernelVerdict>
+kernel_verdicts(const std::string &loader, const std::string &object,
+                const std::map<std::string, Expectation> &expectations, std::string &error);
+
 // Why this process cannot ask the kernel for verdicts, or std::nullopt when it can.
 std::optional<std::string> kernel_unavailable(const std::string &loader);
 

@@ -77,20 +77,11 @@ bool contains(const std::string &haystack, const std::string &needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-// Asks the kernel about every program of `object` that has an expectation, loading each with
-// the capabilities its expectation names.
 std::map<std::string, corpus::KernelVerdict>
 ask_kernel(const std::string &object, const std::map<std::string, corpus::Expectation> &expect) {
-  std::map<std::string, std::vector<std::string>> by_caps;
-  for (const auto &[program, e] : expect)
-    by_caps[e.caps].push_back(program);
-  std::map<std::string, corpus::KernelVerdict> verdicts;
-  for (const auto &[caps, programs] : by_caps) {
-    std::string error;
-    auto part = corpus::kernel_verdicts(kLoader, object, programs, caps, error);
-    CHECK_MESSAGE(error.empty(), error);
-    verdicts.merge(part);
-  }
+  std::string error;
+  auto verdicts = corpus::kernel_verdicts(kLoader, object, expect, error);
+  CHECK_MESSAGE(error.empty(), error);
   return verdicts;
 }
 
