@@ -66,8 +66,7 @@ void check_block(const Program &program, const DecodedProgram &decoded, const Ba
 
 AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, const ProgramCfg &cfg,
                        const AnalyzerOptions &options) {
-  AnalysisContext context{program.type, ctx_layout(program.type), return_range(program.type),
-                          program.maps, collect_thresholds(decoded)};
+  AnalysisContext context = make_context(program, decoded, collect_thresholds(decoded));
   AnalysisResult out;
   if (options.keep_invariants)
     out.before.resize(decoded.slot_count());

@@ -27,11 +27,10 @@ void for_alu(Assertions &out, const Alu &a) {
   out.add(ValidAlu{a});
 }
 
-void for_call(Assertions &out, const Call &c) {
+void for_call(Assertions &out, const Call &c, std::optional<std::uint32_t> pc) {
   switch (c.kind) {
   case Call::Kind::Helper:
-    if (!stub_helper_result(c.imm))
-      out.add(Unsupported{"helper call (prototypes not wired yet)"});
+    out.add(ValidHelperCall{c.imm, pc});
     break;
   case Call::Kind::Local:
     out.add(Unsupported{"bpf2bpf call"});
@@ -44,7 +43,7 @@ void for_call(Assertions &out, const Call &c) {
 
 } // namespace
 
-Assertions assertions_for(const Instruction &instruction, const AnalysisContext &) {
+Assertions assertions_for(const Instruction &instruction, const AnalysisContext &context) {
   Assertions out;
   std::visit(
       [&](const auto &i) {
@@ -62,7 +61,8 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
           read(out, i.base, true);
           if (const Reg *src = std::get_if<Reg>(&i.src))
             read(out, *src, false);
-          out.add(ValidAccess{i.base.number, i.offset, i.size, true});
+          out.add(ValidAccess{i.base.number, i.offset, i.size, true,
+                              std::holds_alternative<Imm>(i.src)});
         } else if constexpr (std::is_same_v<T, CondJump>) {
           read(out, i.left, true);
           if (const Reg *r = std::get_if<Reg>(&i.right))
@@ -76,9 +76,10 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
           if (i.kind == ImmKind::MapIdx || i.kind == ImmKind::MapIdxValue)
             out.add(Unsupported{"map by fd_array index (ld_imm64 src 5/6)"});
         } else if constexpr (std::is_same_v<T, Call>) {
-          for_call(out, i);
+          for_call(out, i, context.pc_of(instruction));
         } else if constexpr (std::is_same_v<T, Exit>) {
           read(out, Reg{0}, false);
+          out.add(NoLeakedReferences{}); // the kernel checks leaks before the return value
           out.add(ValidReturn{});
         } else if constexpr (std::is_same_v<T, Atomic>) {
           out.add(Unsupported{"atomic operation"});

@@ -31,14 +31,20 @@ struct ValidAccess { // base + offset .. + size lies inside memory the base may 
   std::int16_t offset = 0;
   std::uint8_t size = 0;
   bool write = false;
+  bool immediate = false; // a BPF_ST store (the kernel refuses those into the context)
 };
-struct ValidReturn {}; // r0 at exit is a number in the program type's range
-struct Unsupported {   // not modelled yet: never a silent acceptance
+struct ValidReturn {};        // r0 at exit is a number in the program type's range
+struct NoLeakedReferences {}; // no acquired reference is held at exit
+struct ValidHelperCall {      // a helper the program may call, with arguments of its prototype
+  std::int32_t helper = 0;
+  std::optional<std::uint32_t> pc; // the call's slot (names acquired references)
+};
+struct Unsupported { // not modelled yet: never a silent acceptance
   std::string_view feature;
 };
 
 using Assertion = std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess,
-                               ValidReturn, Unsupported>;
+                               ValidReturn, NoLeakedReferences, ValidHelperCall, Unsupported>;
 
 // A fixed-capacity list: assertions are generated on every visit of an instruction.
 class Assertions {
@@ -66,5 +72,15 @@ std::optional<Diagnostic> first_failure(const Instruction &instruction, const St
 // The memory part of check(), by the base pointer's kind (check_access.cpp).
 std::optional<Diagnostic> check_access(const ValidAccess &access, const State &state,
                                        const AnalysisContext &context);
+// The helper-call part of check(): permission and arguments (check_call.cpp).
+std::optional<Diagnostic> check_helper_call(const ValidHelperCall &call, const State &state,
+                                            const AnalysisContext &context);
+// Whether bytes [off + offset, off + offset + size) of packet pointer `reg` are proved inside
+// the packet, and whether the program type may write packets directly.
+bool packet_range_ok(const State &state, unsigned reg, std::int64_t offset, std::int64_t size);
+bool packet_writable(ProgramType type);
+// A diagnostic showing the abstract values of `regs`.
+Diagnostic make_diagnostic(std::string_view rule, std::string message, const State &state,
+                           std::initializer_list<unsigned> regs = {}, std::string hint = {});
 
 } // namespace bpfcheck::analyzer

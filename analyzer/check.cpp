@@ -1,6 +1,7 @@
 // Assertion checking on a pre-state: each failed property becomes a Diagnostic whose rule id is
 // stable (it is part of the output contract) and whose registers show the values involved.
 #include "analyzer/assertions.h"
+#include "analyzer/rule_ids.h"
 #include "analyzer/transfer.h"
 
 #include <string>
@@ -9,17 +10,6 @@ namespace bpfcheck::analyzer {
 namespace {
 
 using Diag = std::optional<Diagnostic>;
-
-Diagnostic fail(std::string rule, std::string message, const State &s,
-                std::initializer_list<unsigned> regs = {}, std::string hint = {}) {
-  Diagnostic d;
-  d.rule = std::move(rule);
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  for (unsigned r : regs)
-    d.registers.push_back({"r" + std::to_string(r), s.reg(r).to_string()});
-  return d;
-}
 
 std::string rname(unsigned r) { return "r" + std::to_string(r); }
 
@@ -32,7 +22,7 @@ Diag check_alu(const Alu &a, const State &s) {
     return std::nullopt;
   unsigned d = a.dst.number;
   auto bad = [&](std::string why) {
-    return fail("invalid-pointer-arithmetic", std::move(why), s, {d});
+    return make_diagnostic(rule::kPointerArithmetic, std::move(why), s, {d});
   };
   if (!a.is64)
     return bad("32-bit arithmetic on pointer " + rname(d) + " or its operand");
@@ -51,8 +41,12 @@ Diag check_alu(const Alu &a, const State &s) {
   const RegValue &num = is_pointer(dst.type) ? src : dst;
   if (ptr.type == RegType::PacketEnd || ptr.type == RegType::MapPtr)
     return bad("arithmetic on a " + std::string(type_name(ptr.type)) + " pointer");
-  if (ptr.maybe_null)
-    return bad("arithmetic on a pointer that may be null: test it against 0 first");
+  if (ptr.maybe_null) // the defect is the missing null test (the kernel: "..._or_null")
+    return make_diagnostic(rule::kNullDereference,
+                           "arithmetic on a pointer that may be null: test it against 0 first", s,
+                           {d});
+  if (is_socket(ptr.type) || (ptr.type == RegType::FlowKeys && !num.num.is_singleton()))
+    return bad("arithmetic on a " + std::string(type_name(ptr.type)) + " pointer");
   constexpr std::int64_t kMaxVarOff = std::int64_t{1} << 29;
   if (num.num.smin() < -kMaxVarOff || num.num.smax() > kMaxVarOff)
     return bad("the offset added to the pointer is not bounded");
@@ -64,44 +58,74 @@ Diag check_alu(const Alu &a, const State &s) {
 
 Diag check_return(const State &s, const AnalysisContext &c) {
   const RegValue &r0 = s.reg(0);
-  if (!c.return_range)
+  const platform::ReturnRange &range = c.return_range;
+  if (!range.enforced) // the documented verdicts are checked at run time, not at load
     return std::nullopt;
+  std::string allowed = "[" + std::to_string(range.min) + ", " + std::to_string(range.max) + "]";
   if (r0.type != RegType::Scalar)
-    return fail("invalid-return-value", "r0 at exit must be a number", s, {0});
-  auto [lo, hi] = *c.return_range;
-  if (r0.num.smin() < lo || r0.num.smax() > hi)
-    return fail("invalid-return-value",
-                "r0 at exit may lie outside [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                    "]",
-                s, {0});
+    return make_diagnostic(rule::kBadReturnValue, "r0 at exit must be a number in " + allowed, s,
+                           {0});
+  // The kernel checks the low 32 bits as a signed value.
+  if (r0.num.smin32() < range.min || r0.num.smax32() > range.max)
+    return make_diagnostic(rule::kBadReturnValue, "r0 at exit may lie outside " + allowed, s, {0});
+  return std::nullopt;
+}
+
+Diag check_references(const State &s) {
+  for (const References::Ref &r : s.refs()) {
+    const platform::HelperPrototype *p = platform::find_helper(r.helper);
+    return make_diagnostic(
+        rule::kReferenceLeak,
+        std::string(r.maybe ? "on some path, " : "") + "the reference acquired by " +
+            (p ? "bpf_" + std::string(p->name) : "a helper") + " at instruction " +
+            std::to_string(r.id - 1) + " is still held at exit",
+        s, {}, "release it (bpf_sk_release, bpf_ringbuf_submit/discard) on every path");
+  }
   return std::nullopt;
 }
 
 } // namespace
+
+Diagnostic make_diagnostic(std::string_view rule, std::string message, const State &s,
+                           std::initializer_list<unsigned> regs, std::string hint) {
+  Diagnostic d;
+  d.rule = std::string(rule);
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  for (unsigned r : regs)
+    d.registers.push_back({"r" + std::to_string(r), s.reg(r).to_string()});
+  return d;
+}
 
 Diag check(const Assertion &assertion, const State &s, const AnalysisContext &c) {
   if (s.is_bottom())
     return std::nullopt;
   if (auto *a = std::get_if<RegInitialized>(&assertion)) {
     if (s.reg(a->reg).type == RegType::Uninit)
-      return fail("uninitialized-register",
-                  rname(a->reg) + " is read before it is written on some path", s, {a->reg});
+      return make_diagnostic(rule::kUninitializedRegister,
+                             rname(a->reg) + " is read before it is written on some path", s,
+                             {a->reg});
   } else if (auto *f = std::get_if<NotFramePointer>(&assertion)) {
     if (f->reg == 10)
-      return fail("frame-pointer-write", "r10 is the read-only frame pointer", s);
+      return make_diagnostic(rule::kFramePointerWrite, "r10 is the read-only frame pointer", s);
   } else if (auto *u = std::get_if<UsableValue>(&assertion)) {
     if (s.reg(u->reg).type == RegType::Invalid)
-      return fail("mixed-register-types",
-                  rname(u->reg) + " holds values of different kinds on different paths", s,
-                  {u->reg});
+      return make_diagnostic(rule::kMixedRegisterTypes,
+                             rname(u->reg) + " holds values of different kinds on different paths",
+                             s, {u->reg});
   } else if (auto *alu = std::get_if<ValidAlu>(&assertion)) {
     return check_alu(alu->alu, s);
   } else if (auto *m = std::get_if<ValidAccess>(&assertion)) {
     return check_access(*m, s, c);
   } else if (std::holds_alternative<ValidReturn>(assertion)) {
     return check_return(s, c);
+  } else if (std::holds_alternative<NoLeakedReferences>(assertion)) {
+    return check_references(s);
+  } else if (auto *h = std::get_if<ValidHelperCall>(&assertion)) {
+    return check_helper_call(*h, s, c);
   } else if (auto *x = std::get_if<Unsupported>(&assertion)) {
-    return fail("unsupported-feature", "not supported yet: " + std::string(x->feature), s);
+    return make_diagnostic(rule::kUnsupportedFeature,
+                           "not supported yet: " + std::string(x->feature), s);
   }
   return std::nullopt;
 }

@@ -1,12 +1,14 @@
 // What the transfer functions and assertions need to know about the program being analyzed:
-// its type and the facts derived from it (context layout, return range), its maps, and the
-// widening thresholds collected from its constants.
+// its type and attach type (context layout and helpers come from the platform tables), license
+// and sleepability, return range, maps, and the widening thresholds from its constants.
 #pragma once
 
-#include "analyzer/ctx_layout.h"
+#include "analyzer/platform/platform.h"
+#include "instruction.h"
 #include "program.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -14,10 +16,28 @@ namespace bpfcheck::analyzer {
 
 struct AnalysisContext {
   ProgramType type = ProgramType::Unspec;
-  CtxLayout ctx;
-  std::optional<ReturnRange> return_range;
+  std::optional<std::uint32_t> attach_type; // enum bpf_attach_type, when known
+  platform::ReturnRange return_range;
   std::span<const MapDescriptor> maps;
   std::vector<std::uint64_t> thresholds; // sorted, unique
+  bool gpl_compatible = false;           // GPL-only helpers need a GPL-compatible license
+  bool sleepable = false;
+  // The program's instructions, to name the slot of an instruction handed to transfer() (helper
+  // results get the kernel-like id of their call site). Empty in contexts built by hand.
+  std::span<const DecodedInstruction> instructions;
+
+  // The slot of an instruction that is an element of `instructions`, else nullopt.
+  std::optional<std::uint32_t> pc_of(const Instruction &instruction) const;
 };
+
+AnalysisContext make_context(const Program &program, const DecodedProgram &decoded,
+                             std::vector<std::uint64_t> thresholds);
+
+// Maps the program cannot write: frozen global data (.rodata, .kconfig), BPF_F_RDONLY_PROG, and
+// the map types whose values the kernel makes read-only for programs (devmaps).
+bool map_read_only(const MapDescriptor &map);
+
+// The kernel's license_is_gpl_compatible.
+bool license_is_gpl_compatible(std::string_view license);
 
 } // namespace bpfcheck::analyzer

@@ -18,6 +18,9 @@ struct RegValue {
   bool maybe_null = false;  // MapValue / Mem returned by a lookup, before its null check
   std::uint32_t region = 0; // map index (MapPtr, MapValue) or size in bytes (Mem)
   Scalar64 num;             // value (Scalar) or offset (pointers); top otherwise
+  // The kernel's pointer id: copies of one helper result share it, so a null test of one copy
+  // refines all of them; an acquired reference is known by it too. 0: none (or lost at a join).
+  std::uint32_t id = 0;
 
   static RegValue uninit() { return {}; }
   static RegValue scalar(const Scalar64 &v) { return {RegType::Scalar, false, 0, v}; }
@@ -34,17 +37,17 @@ struct RegValue {
 
   bool leq(const RegValue &o) const {
     if (compatible(o))
-      return (!maybe_null || o.maybe_null) && num.leq(o.num);
+      return (!maybe_null || o.maybe_null) && (o.id == 0 || id == o.id) && num.leq(o.num);
     return types_leq(type, o.type) && (o.type == RegType::Uninit || o.type == RegType::Invalid);
   }
   RegValue join(const RegValue &o) const {
     if (compatible(o))
-      return {type, maybe_null || o.maybe_null, region, num.join(o.num)};
+      return {type, maybe_null || o.maybe_null, region, num.join(o.num), join_id(o)};
     return {type == o.type ? RegType::Invalid : join_types(type, o.type), false, 0, {}};
   }
   RegValue widen(const RegValue &o, std::span<const std::uint64_t> thresholds) const {
     if (compatible(o))
-      return {type, maybe_null || o.maybe_null, region, num.widen(o.num, thresholds)};
+      return {type, maybe_null || o.maybe_null, region, num.widen(o.num, thresholds), join_id(o)};
     return join(o);
   }
   // Narrowing refines only the numeric part; kinds are finite and already stable.
@@ -52,8 +55,10 @@ struct RegValue {
     if (!compatible(o))
       return *this;
     Scalar64 n = num.narrow(o.num);
-    return {type, maybe_null && o.maybe_null, region, n.is_bottom() ? num : n};
+    return {type, maybe_null && o.maybe_null, region, n.is_bottom() ? num : n, id};
   }
+
+  std::uint32_t join_id(const RegValue &o) const { return id == o.id ? id : 0; }
 
   std::string to_string() const;
 };

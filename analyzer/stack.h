@@ -34,6 +34,9 @@ public:
 
   // The spilled value of the slot holding `offset`, when the whole slot is one spill.
   const RegValue *spill_at(int offset) const;
+  RegValue *spill_at(int offset) {
+    return const_cast<RegValue *>(static_cast<const Stack &>(*this).spill_at(offset));
+  }
   static int slot_of(int offset) { return (offset + kSize) / 8; }
   Byte byte(int offset) const { return bytes_[offset + kSize]; }
 

@@ -53,7 +53,7 @@ bool State::leq(const State &o) const {
   for (unsigned r = 0; r < kRegisters; ++r)
     if (!regs_[r].leq(o.regs_[r]))
       return false;
-  return stack_.leq(o.stack_) && zone_.leq(o.zone_);
+  return stack_.leq(o.stack_) && zone_.leq(o.zone_) && refs_.leq(o.refs_);
 }
 
 State State::join(const State &o) const {
@@ -67,6 +67,7 @@ State State::join(const State &o) const {
     a.regs_[r] = a.regs_[r].join(b.regs_[r]);
   a.stack_ = a.stack_.join(b.stack_);
   a.zone_ = a.zone_.join(b.zone_);
+  a.refs_ = a.refs_.join(b.refs_);
   return a;
 }
 
@@ -82,6 +83,7 @@ State State::widen(const State &o, std::span<const std::uint64_t> thresholds) co
     a.regs_[r] = a.regs_[r].widen(b.regs_[r], thresholds);
   a.stack_ = a.stack_.widen(b.stack_, thresholds);
   a.zone_ = a.zone_.widen(b.zone_, zone_thresholds);
+  a.refs_ = a.refs_.join(b.refs_); // finite: joining is widening
   return a;
 }
 

@@ -3,6 +3,7 @@
 // slot, the packet size and a scratch), so it never grows with the program.
 #pragma once
 
+#include "analyzer/references.h"
 #include "analyzer/reg_value.h"
 #include "analyzer/stack.h"
 #include "domains/zone.h"
@@ -45,6 +46,8 @@ public:
   const Stack &stack() const { return stack_; }
   domains::Zone &zone() { return zone_; }
   const domains::Zone &zone() const { return zone_; }
+  References &refs() { return refs_; }
+  const References &refs() const { return refs_; }
 
   bool leq(const State &o) const;
   State join(const State &o) const;
@@ -62,6 +65,7 @@ private:
   std::array<RegValue, kRegisters> regs_{};
   Stack stack_;
   domains::Zone zone_;
+  References refs_; // acquired references (socket lookups, ring buffer records)
 };
 
 } // namespace bpfcheck::analyzer

@@ -1,5 +1,5 @@
 // The dispatch of transfer functions over the Instruction variant, and the instructions with
-// small effects: ld_imm64, calls (a stub for argument-less helpers), exit and jumps.
+// small effects: ld_imm64, calls other than helpers, exit and jumps.
 #include "analyzer/transfer.h"
 
 namespace bpfcheck::analyzer {
@@ -29,20 +29,6 @@ void transfer_ld_imm64(State &s, const LoadImm64 &l) {
 
 } // namespace
 
-// Helpers with no arguments that return a plain number and exist for every program type
-// (bpf_base_func_proto): the whole of the call stub until the platform prototypes are wired.
-std::optional<Scalar64> stub_helper_result(std::int32_t id) {
-  switch (id) {
-  case 5: // bpf_ktime_get_ns
-    return Scalar64::top();
-  case 7: // bpf_get_prandom_u32
-  case 8: // bpf_get_smp_processor_id
-    return Scalar64::urange(0, UINT32_MAX);
-  default:
-    return std::nullopt;
-  }
-}
-
 RegValue operand_value(const State &state, const Operand &operand) {
   if (const Reg *r = std::get_if<Reg>(&operand))
     return state.reg(r->number);
@@ -52,6 +38,7 @@ RegValue operand_value(const State &state, const Operand &operand) {
 void transfer(State &s, const Instruction &instruction, const AnalysisContext &c) {
   if (s.is_bottom())
     return;
+  std::optional<std::uint32_t> pc = c.pc_of(instruction);
   std::visit(
       [&](const auto &i) {
         using T = std::decay_t<decltype(i)>;
@@ -62,14 +49,16 @@ void transfer(State &s, const Instruction &instruction, const AnalysisContext &c
         else if constexpr (std::is_same_v<T, Endian>)
           transfer_endian(s, i);
         else if constexpr (std::is_same_v<T, Load>)
-          transfer_load(s, i, c);
+          transfer_load(s, i, c, pc ? *pc + 1 : 0);
         else if constexpr (std::is_same_v<T, Store>)
           transfer_store(s, i);
         else if constexpr (std::is_same_v<T, LoadImm64>)
           transfer_ld_imm64(s, i);
         else if constexpr (std::is_same_v<T, Call>) {
-          auto r0 = i.kind == Call::Kind::Helper ? stub_helper_result(i.imm) : std::nullopt;
-          clobber_call(s, RegValue::scalar(r0 ? *r0 : Scalar64::top()));
+          if (i.kind == Call::Kind::Helper)
+            transfer_call(s, i, pc, c);
+          else // bpf2bpf calls and kfuncs are unsupported (assertions)
+            clobber_call(s, RegValue::scalar_top());
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
           clobber_call(s, RegValue::scalar_top());
         } else if constexpr (std::is_same_v<T, Atomic>) {

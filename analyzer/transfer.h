@@ -18,14 +18,32 @@ void assume_branch(State &state, const CondJump &jump, bool taken);
 void transfer_alu(State &state, const Alu &alu);
 void transfer_neg(State &state, const Neg &neg);
 void transfer_endian(State &state, const Endian &endian);
-void transfer_load(State &state, const Load &load, const AnalysisContext &context);
+// `id` names values the load creates (the kernel's pointer id); 0 when unknown.
+void transfer_load(State &state, const Load &load, const AnalysisContext &context,
+                   std::uint32_t id);
 void transfer_store(State &state, const Store &store);
+// A helper call at slot `pc` (nullopt when unknown): clobbers r1-r5, defines r0, writes helper
+// output into the stack, releases and acquires references (transfer_call.cpp).
+void transfer_call(State &state, const Call &call, std::optional<std::uint32_t> pc,
+                   const AnalysisContext &context);
+// Before an id is handed out again (a loop revisits its call site), older values carrying it
+// lose it: they keep their nullness but are no longer refined together with the new one.
+void forget_id(State &state, std::uint32_t id);
+// Calls f(RegValue &) on every register and every spilled slot.
+template <typename F> void for_each_value(State &state, F f) {
+  for (unsigned r = 0; r < State::kRegisters; ++r)
+    f(state.reg_mut(r));
+  for (int slot = 0; slot < Stack::kSlots; ++slot)
+    if (RegValue *v = state.stack().spill_at(slot * 8 - Stack::kSize))
+      f(*v);
+}
+// The refinement of `if (r == 0)` / `!= 0` on pointers: nullness of every copy sharing the
+// pointer's id, references dropped on the null edge (transfer_null.cpp). False when the jump is
+// no null test of a pointer.
+bool assume_null_test(State &state, const CondJump &jump, bool taken);
 
 // The value of a register or immediate operand (immediates are sign-extended to 64 bits).
 RegValue operand_value(const State &state, const Operand &operand);
-// The result of a helper handled by the call stub (argument-less helpers of every program type),
-// or nullopt for a helper the stub does not know; assertions use it to flag the others.
-std::optional<Scalar64> stub_helper_result(std::int32_t id);
 // The constant offset of a pointer, when its offset is a single value.
 std::optional<std::int64_t> constant_offset(const RegValue &value);
 

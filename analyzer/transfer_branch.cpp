@@ -1,5 +1,5 @@
 // Conditional-jump refinement: scalars through Scalar64's refine, packet pointers against
-// data_end (or each other) through the zone, and null checks of nullable map values.
+// data_end (or each other) through the zone, and null tests of pointers (transfer_null.cpp).
 #include "analyzer/transfer.h"
 
 namespace bpfcheck::analyzer {
@@ -70,14 +70,6 @@ void assume_packet_cmp(State &s, Condition c, domains::Zone::Var l, domains::Zon
     s.set_bottom();
 }
 
-// `if (ptr == 0)` on a nullable pointer: null on one side, non-null on the other.
-void assume_null_check(State &s, unsigned reg, bool is_null) {
-  if (is_null)
-    s.set_reg(reg, RegValue::constant(0));
-  else
-    s.reg_mut(reg).maybe_null = false;
-}
-
 } // namespace
 
 void assume_branch(State &s, const CondJump &j, bool taken) {
@@ -103,10 +95,7 @@ void assume_branch(State &s, const CondJump &j, bool taken) {
       assume_packet_cmp(s, j.cond, *lp, *rp, taken);
     return;
   }
-  bool null_test = (j.cond == Condition::Eq || j.cond == Condition::Ne) && !right_reg &&
-                   std::get<Imm>(j.right).value == 0 && left.maybe_null;
-  if (null_test)
-    assume_null_check(s, l, (j.cond == Condition::Eq) == taken);
+  assume_null_test(s, j, taken); // transfer_null.cpp
 }
 
 } // namespace bpfcheck::analyzer

@@ -16,16 +16,39 @@ RegValue unknown_of_size(unsigned size, bool sign_extend) {
   return RegValue::scalar(Scalar64::srange(-half - 1, half));
 }
 
-RegValue load_ctx(State &s, const Load &load, std::int64_t off, const AnalysisContext &c) {
-  auto is = [&](const std::optional<std::uint32_t> &field) {
-    return field && off == static_cast<std::int64_t>(*field) && load.size == 4;
+// A context load: the platform's layout says which fields hold pointers. A nullable socket gets
+// the load's id so that a null test of any copy refines all of them.
+RegValue load_ctx(State &s, const Load &load, std::int64_t off, const AnalysisContext &c,
+                  std::uint32_t id) {
+  platform::ContextAccess access =
+      platform::check_context_access(c.type, off, load.size, false, c.attach_type);
+  auto nullable = [&](RegType t) {
+    RegValue v = RegValue::pointer(t);
+    v.maybe_null = true;
+    v.id = id;
+    return v;
   };
-  if (is(c.ctx.data) || is(c.ctx.data_meta)) {
+  switch (access.allowed ? access.value : platform::CtxValue::Scalar) {
+  case platform::CtxValue::PacketPointer:
     s.zone().assign_interval(zvar::kScratch, 0, 0); // placed by the caller into the register
-    return RegValue::pointer(is(c.ctx.data) ? RegType::Packet : RegType::PacketMeta);
-  }
-  if (is(c.ctx.data_end))
+    return RegValue::pointer(RegType::Packet);
+  case platform::CtxValue::PacketMeta:
+    return RegValue::pointer(RegType::PacketMeta);
+  case platform::CtxValue::PacketEnd:
     return RegValue::pointer(RegType::PacketEnd);
+  case platform::CtxValue::SockCommonOrNull:
+    return nullable(RegType::SockCommon);
+  case platform::CtxValue::Socket:
+    return RegValue::pointer(RegType::Socket);
+  case platform::CtxValue::SocketOrNull:
+    return nullable(RegType::Socket);
+  case platform::CtxValue::FlowKeys:
+    return RegValue::pointer(RegType::FlowKeys);
+  case platform::CtxValue::TpBuffer:
+    return RegValue::pointer(RegType::TpBuffer);
+  case platform::CtxValue::Scalar:
+    break;
+  }
   return unknown_of_size(load.size, load.sign_extend);
 }
 
@@ -42,7 +65,7 @@ std::optional<std::int64_t> constant_offset(const RegValue &value) {
   return value.num.smin();
 }
 
-void transfer_load(State &s, const Load &load, const AnalysisContext &c) {
+void transfer_load(State &s, const Load &load, const AnalysisContext &c, std::uint32_t id) {
   const RegValue base = s.reg(load.base.number);
   unsigned d = load.dst.number;
   auto off = constant_offset(base);
@@ -57,7 +80,9 @@ void transfer_load(State &s, const Load &load, const AnalysisContext &c) {
     return;
   }
   if (base.type == RegType::Ctx && off) {
-    RegValue v = load_ctx(s, load, at, c);
+    RegValue v = load_ctx(s, load, at, c, id);
+    if (v.id != 0)
+      forget_id(s, v.id);
     s.set_reg(d, v);
     if (v.type == RegType::Packet)
       copy_packet_var(s, zvar::kScratch, zvar::reg(d));

@@ -94,6 +94,15 @@ inline RawInstruction jmp32_imm(std::uint8_t op, std::uint8_t dst, std::int32_t 
 }
 inline RawInstruction ja(std::int16_t off) { return raw(0x05, 0, 0, off, 0); }
 inline RawInstruction call(std::int32_t helper) { return raw(0x85, 0, 0, 0, helper); }
+// dst = &maps[index] (ld_imm64 with src = BPF_PSEUDO_MAP_FD): two slots, the second is ld_hi().
+inline RawInstruction ld_map(std::uint8_t dst, std::int32_t index) {
+  return raw(0x18, dst, 1, 0, index);
+}
+// dst = &maps[index] value + offset (BPF_PSEUDO_MAP_VALUE); the offset goes into ld_hi(offset).
+inline RawInstruction ld_map_value(std::uint8_t dst, std::int32_t index) {
+  return raw(0x18, dst, 2, 0, index);
+}
+inline RawInstruction ld_hi(std::int32_t imm = 0) { return raw(0, 0, 0, 0, imm); }
 inline RawInstruction exit_insn() { return raw(0x95, 0, 0, 0, 0); }
 
 struct Run {
@@ -113,16 +122,45 @@ struct Run {
   }
 };
 
-inline Run run(ProgramType type, std::initializer_list<RawInstruction> slots,
-               std::vector<MapDescriptor> maps = {}) {
+inline MapDescriptor map_of(std::uint32_t type, std::uint32_t key_size, std::uint32_t value_size,
+                            std::string name = "m") {
+  MapDescriptor m;
+  m.name = std::move(name);
+  m.type = type;
+  m.key_size = key_size;
+  m.value_size = value_size;
+  m.max_entries = 16;
+  return m;
+}
+
+inline Run run(ProgramType type, std::vector<RawInstruction> slots,
+               std::vector<MapDescriptor> maps = {}, std::string license = "GPL") {
   Program p;
   p.name = "test";
   p.type = type;
-  p.instructions = slots;
+  p.license = std::move(license);
+  p.instructions = std::move(slots);
   p.maps = std::move(maps);
   auto r = analyzer::analyze(p, {.keep_invariants = true});
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error()));
   return Run{std::move(r.value())};
+}
+
+inline Run run(ProgramType type, std::initializer_list<RawInstruction> slots,
+               std::vector<MapDescriptor> maps = {}, std::string license = "GPL") {
+  return run(type, Slots(slots), std::move(maps), std::move(license));
+}
+
+inline Slots operator+(Slots a, std::initializer_list<RawInstruction> b) {
+  a.insert(a.end(), b);
+  return a;
+}
+
+// *(u32 *)(fp - 4) = 0; r1 = &maps[map]; r2 = fp - 4; r0 = bpf_map_lookup_elem(r1, r2): six
+// slots, so the code after it starts at slot 6.
+inline Slots lookup_key0(std::int32_t map = 0) {
+  return {st_imm(4, 10, -4, 0), ld_map(1, map),         ld_hi(),
+          mov64_reg(2, 10),     alu64_imm(0x00, 2, -4), call(1)};
 }
 
 using Rules = std::string;
