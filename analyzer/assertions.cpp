@@ -41,6 +41,17 @@ void for_call(Assertions &out, const Call &c, std::optional<std::uint32_t> pc) {
   }
 }
 
+// An atomic read-modify-write reads the old value and writes the new one (check_atomic).
+void for_atomic(Assertions &out, const Atomic &a) {
+  read(out, a.base, true);
+  read(out, a.src, true);
+  if (a.op == Atomic::Op::CmpXchg)
+    read(out, Reg{0}, true);
+  out.add(ValidAtomic{a.base.number, a.src.number});
+  out.add(ValidAccess{a.base.number, a.offset, a.size, false});
+  out.add(ValidAccess{a.base.number, a.offset, a.size, true});
+}
+
 } // namespace
 
 Assertions assertions_for(const Instruction &instruction, const AnalysisContext &context) {
@@ -82,7 +93,7 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
           out.add(NoLeakedReferences{}); // the kernel checks leaks before the return value
           out.add(ValidReturn{});
         } else if constexpr (std::is_same_v<T, Atomic>) {
-          out.add(Unsupported{"atomic operation"});
+          for_atomic(out, i);
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
           out.add(Unsupported{"legacy packet load (BPF_ABS/BPF_IND)"});
         } else if constexpr (std::is_same_v<T, MayGoto>) {

@@ -39,12 +39,16 @@ struct ValidHelperCall {      // a helper the program may call, with arguments o
   std::int32_t helper = 0;
   std::optional<std::uint32_t> pc; // the call's slot (names acquired references)
 };
+struct ValidAtomic { // an atomic read-modify-write on memory the kernel allows it on
+  std::uint8_t base = 0, src = 0;
+};
 struct Unsupported { // not modelled yet: never a silent acceptance
   std::string_view feature;
 };
 
-using Assertion = std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess,
-                               ValidReturn, NoLeakedReferences, ValidHelperCall, Unsupported>;
+using Assertion =
+    std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess, ValidReturn,
+                 NoLeakedReferences, ValidHelperCall, ValidAtomic, Unsupported>;
 
 // A fixed-capacity list: assertions are generated on every visit of an instruction.
 class Assertions {
@@ -55,7 +59,7 @@ public:
   std::size_t size() const { return count_; }
 
 private:
-  std::array<Assertion, 8> items_{};
+  std::array<Assertion, 12> items_{};
   std::uint8_t count_ = 0;
 };
 

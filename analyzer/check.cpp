@@ -84,6 +84,22 @@ Diag check_references(const State &s) {
   return std::nullopt;
 }
 
+// The kernel's check_atomic refuses the context, packets, flow keys and sockets.
+Diag check_atomic(const ValidAtomic &a, const State &s) {
+  RegType t = s.reg(a.base).type;
+  if (t != RegType::Stack && t != RegType::MapValue && t != RegType::Mem &&
+      t != RegType::RingbufMem && t != RegType::Uninit && t != RegType::Invalid)
+    return make_diagnostic(rule::kInvalidMemoryAccess,
+                           "atomic operations are not allowed on a " + std::string(type_name(t)), s,
+                           {a.base});
+  RegType src = s.reg(a.src).type;
+  if (src != RegType::Scalar && src != RegType::Uninit && src != RegType::Invalid)
+    return make_diagnostic(rule::kUnsupportedFeature,
+                           "not supported yet: an atomic operation with a pointer operand", s,
+                           {a.src});
+  return std::nullopt;
+}
+
 } // namespace
 
 Diagnostic make_diagnostic(std::string_view rule, std::string message, const State &s,
@@ -123,6 +139,8 @@ Diag check(const Assertion &assertion, const State &s, const AnalysisContext &c)
     return check_references(s);
   } else if (auto *h = std::get_if<ValidHelperCall>(&assertion)) {
     return check_helper_call(*h, s, c);
+  } else if (auto *at = std::get_if<ValidAtomic>(&assertion)) {
+    return check_atomic(*at, s);
   } else if (auto *x = std::get_if<Unsupported>(&assertion)) {
     return make_diagnostic(rule::kUnsupportedFeature,
                            "not supported yet: " + std::string(x->feature), s);

@@ -198,7 +198,7 @@ Diag CallChecker::check_region(unsigned i, const MemArg &m) {
     if (m.writes && map_read_only(map))
       return bad(i, "the helper may write into the read-only map " + map.name,
                  rule::kReadOnlyWrite);
-    return within(map.value_size, rule::kHelperArgument);
+    return within(map.value_size, rule::kMapValueOutOfBounds);
   }
   case RegType::Mem:
   case RegType::RingbufMem:

@@ -25,6 +25,18 @@ void References::release(std::uint32_t id) {
     }
 }
 
+void References::confirm(std::uint32_t id) {
+  for (unsigned i = 0; i < count_; ++i)
+    if (refs_[i].id == id)
+      refs_[i].maybe = false;
+}
+
+void References::rename(std::uint32_t from, std::uint32_t to) {
+  for (unsigned i = 0; i < count_; ++i)
+    if (refs_[i].id == from)
+      refs_[i].id = to;
+}
+
 bool References::leq(const References &o) const {
   for (const Ref &r : *this) {
     const Ref *other = o.find(r.id);

@@ -24,6 +24,11 @@ public:
   // Adds a surely held reference (callers check full() first).
   void acquire(std::uint32_t id, std::uint16_t helper);
   void release(std::uint32_t id);
+  // A maybe-held reference whose pointer is found non-null is surely held (a null test's
+  // non-null edge: on the paths where it was not held, the pointer was NULL).
+  void confirm(std::uint32_t id);
+  // Renames a reference (unify_ids).
+  void rename(std::uint32_t from, std::uint32_t to);
   const Ref *begin() const { return refs_.data(); }
   const Ref *end() const { return refs_.data() + count_; }
 
@@ -35,5 +40,11 @@ private:
   std::array<Ref, kCapacity> refs_{};
   std::uint8_t count_ = 0;
 };
+
+class State;
+// Before a join: a register holding pointers of one kind under two ids, each unknown to the
+// other state, gets one id in both (ids are names), so that a reference acquired by one of two
+// calls is still released through the joined pointer (id_unify.cpp).
+void unify_ids(State &a, State &b);
 
 } // namespace bpfcheck::analyzer

@@ -35,12 +35,28 @@ struct RegValue {
   // Same kind and same object: the numeric parts are then comparable.
   bool compatible(const RegValue &o) const { return type == o.type && region == o.region; }
 
+  // NULL on one path and a never-NULL pointer on the other join to the pointer marked
+  // maybe-null (the kernel's PTR_MAYBE_NULL), so that a later test of it still works.
+  static bool null_and_pointer(const RegValue &zero, const RegValue &p) {
+    return zero.type == RegType::Scalar && zero.num == Scalar64::constant(0) && never_null(p.type);
+  }
+  static RegValue maybe_null_of(RegValue p) {
+    p.maybe_null = true;
+    return p;
+  }
+
   bool leq(const RegValue &o) const {
+    if (o.maybe_null && null_and_pointer(*this, o))
+      return true;
     if (compatible(o))
       return (!maybe_null || o.maybe_null) && (o.id == 0 || id == o.id) && num.leq(o.num);
     return types_leq(type, o.type) && (o.type == RegType::Uninit || o.type == RegType::Invalid);
   }
   RegValue join(const RegValue &o) const {
+    if (null_and_pointer(*this, o))
+      return maybe_null_of(o);
+    if (null_and_pointer(o, *this))
+      return maybe_null_of(*this);
     if (compatible(o))
       return {type, maybe_null || o.maybe_null, region, num.join(o.num), join_id(o)};
     return {type == o.type ? RegType::Invalid : join_types(type, o.type), false, 0, {}};
@@ -48,7 +64,7 @@ struct RegValue {
   RegValue widen(const RegValue &o, std::span<const std::uint64_t> thresholds) const {
     if (compatible(o))
       return {type, maybe_null || o.maybe_null, region, num.widen(o.num, thresholds), join_id(o)};
-    return join(o);
+    return join(o); // kinds are finite: joining is widening
   }
   // Narrowing refines only the numeric part; kinds are finite and already stable.
   RegValue narrow(const RegValue &o) const {

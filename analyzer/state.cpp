@@ -63,6 +63,7 @@ State State::join(const State &o) const {
     return *this;
   State a = *this, b = o;
   align_zones(a, b);
+  unify_ids(a, b); // id_unify.cpp
   for (unsigned r = 0; r < kRegisters; ++r)
     a.regs_[r] = a.regs_[r].join(b.regs_[r]);
   a.stack_ = a.stack_.join(b.stack_);
@@ -78,6 +79,7 @@ State State::widen(const State &o, std::span<const std::uint64_t> thresholds) co
     return *this;
   State a = *this, b = o;
   align_zones(a, b);
+  unify_ids(a, b); // id_unify.cpp
   std::vector<domains::Zone::Weight> zone_thresholds(thresholds.begin(), thresholds.end());
   for (unsigned r = 0; r < kRegisters; ++r)
     a.regs_[r] = a.regs_[r].widen(b.regs_[r], thresholds);

@@ -62,11 +62,7 @@ void transfer(State &s, const Instruction &instruction, const AnalysisContext &c
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
           clobber_call(s, RegValue::scalar_top());
         } else if constexpr (std::is_same_v<T, Atomic>) {
-          // Unsupported (assertion); the fetched value is unknown.
-          if (i.fetch || i.op == Atomic::Op::Xchg)
-            s.set_reg(i.src.number, RegValue::scalar_top());
-          if (i.op == Atomic::Op::CmpXchg)
-            s.set_reg(0, RegValue::scalar_top());
+          transfer_atomic(s, i);
         }
         // Goto, CondJump, MayGoto, Exit: no effect on the state (edges refine, see fixpoint).
       },

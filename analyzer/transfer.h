@@ -22,6 +22,8 @@ void transfer_endian(State &state, const Endian &endian);
 void transfer_load(State &state, const Load &load, const AnalysisContext &context,
                    std::uint32_t id);
 void transfer_store(State &state, const Store &store);
+// An atomic read-modify-write: stack bytes become unknown, the fetched old value is unknown.
+void transfer_atomic(State &state, const Atomic &atomic);
 // A helper call at slot `pc` (nullopt when unknown): clobbers r1-r5, defines r0, writes helper
 // output into the stack, releases and acquires references (transfer_call.cpp).
 void transfer_call(State &state, const Call &call, std::optional<std::uint32_t> pc,

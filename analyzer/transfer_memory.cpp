@@ -110,4 +110,21 @@ void transfer_store(State &s, const Store &store) {
                     zvar::slot(Stack::slot_of(first)));
 }
 
+void transfer_atomic(State &s, const Atomic &a) {
+  const RegValue base = s.reg(a.base.number);
+  auto off = constant_offset(base);
+  std::int64_t at = off ? *off + a.offset : 0;
+  if (base.type == RegType::Stack && off && at >= -Stack::kSize && at + a.size <= 0) {
+    int first = static_cast<int>(at);
+    for (int slot = Stack::slot_of(first); slot <= Stack::slot_of(first + a.size - 1); ++slot)
+      s.zone().forget(zvar::slot(slot));
+    s.stack().write(first, a.size, RegValue::scalar_top());
+  }
+  RegValue old = unknown_of_size(a.size, false);
+  if (a.op == Atomic::Op::CmpXchg)
+    s.set_reg(0, old);
+  else if (a.fetch || a.op == Atomic::Op::Xchg)
+    s.set_reg(a.src.number, old);
+}
+
 } // namespace bpfcheck::analyzer

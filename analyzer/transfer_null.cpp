@@ -29,6 +29,8 @@ void refine(State &s, unsigned reg, const RegValue &ptr, bool null_edge) {
     apply(s.reg_mut(reg));
   if (null_edge && ptr.id != 0)
     s.refs().release(ptr.id);
+  else if (ptr.id != 0)
+    s.refs().confirm(ptr.id);
 }
 
 } // namespace

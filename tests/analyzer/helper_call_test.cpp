@@ -201,3 +201,26 @@ TEST_CASE("every rule id is listed once") {
   CHECK(ids.size() == analyzer::rule::all_rule_ids().size());
   CHECK(ids.count("helper-argument") == 1);
 }
+
+TEST_CASE("atomic operations: map values after the null test, the stack, never the context") {
+  std::vector<MapDescriptor> maps{map_of(kArray, 4, 8)};
+  // lock *(u64 *)(r0 + 0) += r1
+  RawInstruction add = raw(0xdb, 0, 1, 0, 0x00);
+  CHECK(lookup_then(ProgramType::Xdp,
+                    {jmp_imm(kJeq, 0, 0, 2), mov64_imm(1, 1), add, mov64_imm(0, 2), exit_insn()},
+                    maps)
+            .rules() == Rules{});
+  CHECK(lookup_then(ProgramType::Xdp, {mov64_imm(1, 1), add, mov64_imm(0, 2), exit_insn()}, maps)
+            .rules() == Rules{"null-dereference@7"});
+  // r1 = atomic_fetch_add((u64 *)(fp - 8), r1): the stack slot must be initialized first.
+  RawInstruction fetch_add = raw(0xdb, 10, 1, -8, 0x01);
+  Run stack = run(ProgramType::Xdp, {st_imm(8, 10, -8, 5), mov64_imm(1, 1), fetch_add,
+                                     ldx(8, 0, 10, -8), exit_insn()});
+  CHECK(stack.rules() == Rules{});
+  CHECK(stack.at(3).reg(1).type == RegType::Scalar);
+  CHECK(run(ProgramType::Xdp, {mov64_imm(1, 1), fetch_add, mov64_imm(0, 2), exit_insn()}).rules() ==
+        Rules{"uninitialized-stack-read@1"});
+  CHECK(run(ProgramType::SchedCls,
+            {mov64_imm(2, 1), raw(0xc3, 1, 2, 48, 0x00), mov64_imm(0, 0), exit_insn()})
+            .rules() == Rules{"invalid-memory-access@1"});
+}

@@ -97,3 +97,24 @@ TEST_CASE("arithmetic on a maybe-null pointer, and a never-null pointer's null e
   CHECK(twice.rules() == Rules{});
   CHECK_FALSE(twice.result.before[8].has_value());
 }
+
+TEST_CASE("NULL on one path and the pointer on the other join to a maybe-null pointer") {
+  // if (r0 == 0) goto join; r7 = *(u64 *)r0; join: if (r0 == 0) goto out; r1 = *(u64 *)r0
+  Run r = run(ProgramType::Xdp,
+              lookup_key0() +
+                  std::initializer_list<RawInstruction>{jmp_imm(kJeq, 0, 0, 1), ldx(8, 7, 0, 0),
+                                                        jmp_imm(kJeq, 0, 0, 1), ldx(8, 1, 0, 0),
+                                                        mov64_imm(0, 2), exit_insn()},
+              kMaps);
+  CHECK(r.rules() == Rules{});
+  CHECK(r.at(8).reg(0).type == RegType::MapValue);
+  CHECK(r.at(8).reg(0).maybe_null);
+  // Without the second test the joined pointer may be NULL.
+  Run bad =
+      run(ProgramType::Xdp,
+          lookup_key0() + std::initializer_list<RawInstruction>{jmp_imm(kJeq, 0, 0, 1),
+                                                                ldx(8, 7, 0, 0), ldx(8, 1, 0, 0),
+                                                                mov64_imm(0, 2), exit_insn()},
+          kMaps);
+  CHECK(bad.rules() == Rules{"null-dereference@8"});
+}

@@ -94,3 +94,27 @@ TEST_CASE("sockets from bpf_sk_lookup_tcp are released on every path") {
                                                     mov64_imm(0, 0), exit_insn()});
   CHECK(unchecked.rules() == Rules{"null-dereference@8"});
 }
+
+TEST_CASE("a record from one of two reservations is released through the joined pointer") {
+  // r6 = reserve(); if (!r6) { r6 = reserve(); if (!r6) return 0; } submit(r6); return 0
+  Slots slots{ld_map(1, 0),
+              ld_hi(),
+              mov64_imm(2, 8),
+              mov64_imm(3, 0),
+              call(131),
+              mov64_reg(6, 0),
+              jmp_imm(kJne, 6, 0, 7),
+              ld_map(1, 0),
+              ld_hi(),
+              mov64_imm(2, 8),
+              mov64_imm(3, 0),
+              call(131),
+              mov64_reg(6, 0),
+              jmp_imm(kJeq, 6, 0, 4),
+              mov64_reg(1, 6),
+              mov64_imm(2, 0),
+              call(132),
+              mov64_imm(0, 0),
+              exit_insn()};
+  CHECK(rules_of(slots) == Rules{});
+}
