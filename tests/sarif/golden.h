@@ -7,7 +7,8 @@
 
 namespace bpfcheck::test {
 
-// Compares `actual` with tests/sarif/golden/<name>; fails the current doctest case on mismatch.
+// Compares `actual` with GOLDEN_DIR/<name> (each test binary names its own folder); fails the
+// current doctest case on mismatch.
 void check_golden(std::string_view name, const std::string &actual);
 
 // A compact diff: the differing lines of the first mismatching region, with line numbers.

@@ -1,5 +1,6 @@
 // The rule catalogue: ids are unique kebab-case, every entry has the texts code scanning shows,
-// and the rules DESIGN.md names exist.
+// and the rules DESIGN.md names and the analyzer emits exist.
+#include "analyzer/rule_ids.h"
 #include "rules.h"
 
 #include <doctest/doctest.h>
@@ -37,6 +38,13 @@ TEST_CASE("rules: the rules of DESIGN.md and the issue are catalogued") {
   }
   CHECK(find_rule("no-such-rule") == nullptr);
   CHECK(rule_display_name("no-such-rule") == "NoSuchRule");
+}
+
+TEST_CASE("rules: every rule id the analyzer emits has a catalogue entry") {
+  for (std::string_view id : analyzer::rule::all_rule_ids()) {
+    CAPTURE(id);
+    CHECK(find_rule(id) != nullptr);
+  }
 }
 
 } // namespace bpfcheck

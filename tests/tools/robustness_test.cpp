@@ -1,6 +1,7 @@
-// The whole input path (ELF, BTF, .BTF.ext, DWARF, relocations, decoder, disassembler) on
-// truncated and mutated corpus objects and on every input the fuzzer ever crashed on: each must
-// give a result or a one-line error naming the input, never a crash (ASan/UBSan build in CI).
+// The whole input path (ELF, BTF, .BTF.ext, DWARF, relocations, decoder, disassembler and the
+// analyzer) on truncated and mutated corpus objects and on every input the fuzzer ever crashed
+// on: each must give a result or a one-line error naming the input, never a crash (ASan/UBSan
+// build in CI).
 #include "object_file.h"
 #include "program_modes.h"
 #include "test_support.h"

@@ -127,8 +127,10 @@ int Session::finish() {
 void add_options(CLI::App &app, Options &options, std::string &type_name,
                  std::string &format_name) {
   app.add_option("inputs", options.inputs, "BPF ELF objects, or directories of *.o")->required();
+  // One glob per -p, so that `-p NAME FILE...` leaves the files alone.
   app.add_option("-p,--program", options.programs,
-                 "only these programs (glob over NAME or SECTION/NAME)");
+                 "only these programs (glob over NAME or SECTION/NAME; repeat for more)")
+      ->allow_extra_args(false);
   app.add_option("--type", type_name, "override the program type (e.g. xdp, sched_cls, kprobe)");
   app.add_option("--format", format_name, "report format: text (default), json, sarif or csv");
   app.add_option("-o,--output", options.output_file, "write the report to FILE, not stdout");

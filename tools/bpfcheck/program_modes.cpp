@@ -6,6 +6,8 @@
 #include "disassembler.h"
 #include "dot.h"
 #include "listing.h"
+#include "render.h"
+#include "verify.h"
 #include "wto.h"
 
 #include <cctype>
@@ -98,6 +100,12 @@ ModeResult inspect_everything(const Program &program) {
     result.output += Wto(cfg->functions[function]).to_string();
     result.output += to_dot(program, *decoded, *cfg, function);
   }
+  // The analysis with its invariants, rendered as a user would see them.
+  Verification verification = verify_program(program, true);
+  Report report;
+  report.programs.push_back(std::move(verification.report));
+  result.output += render_text(report, TextOptions{.current_directory = ""});
+  result.error = verification.error;
   return result;
 }
 

@@ -16,9 +16,9 @@ struct ModeResult {
 
 ModeResult run_program_modes(const Program &program, const Options &options);
 
-// Every view of the program at once (listing row, disassembly, CFG, WTO, DOT of every function)
-// into `output`, for the fuzz target and the robustness tests: whatever the input, each stage
-// either produces its view or a one-line error.
+// Every view of the program at once (listing row, disassembly, CFG, WTO, DOT of every function,
+// then the analysis with its invariants as text) into `output`, for the fuzz target and the
+// robustness tests: whatever the input, each stage either produces its view or a one-line error.
 ModeResult inspect_everything(const Program &program);
 
 } // namespace bpfcheck::cli

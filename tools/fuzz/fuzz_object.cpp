@@ -1,5 +1,6 @@
-// libFuzzer target over everything that parses untrusted input: ELF, BTF, .BTF.ext, DWARF line
-// tables, relocations and linking, the decoder, the CFG, its WTO and every text view.
+// libFuzzer target over everything that reads untrusted input: ELF, BTF, .BTF.ext, DWARF line
+// tables, relocations and linking, the decoder, the CFG, its WTO, every text view, and the
+// analyzer with its diagnostics, traces and invariants.
 #include "object_file.h"
 #include "program_modes.h"
 
