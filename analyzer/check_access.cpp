@@ -21,6 +21,23 @@ std::string range(std::int64_t lo, std::int64_t hi) {
   return lo == hi ? std::to_string(lo) : "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
 }
 
+// A byte read at a variable stack offset (privileged programs may): every byte it may read
+// must be initialized. Wider reads need the offset's alignment, and writes would have to
+// weaken every slot they may touch; both are left unsupported.
+Diag check_variable_stack_read(const ValidAccess &a, const State &s, std::int64_t lo,
+                               std::int64_t hi) {
+  if (a.write || a.size != 1)
+    return fail(rule::kUnsupportedFeature,
+                "not supported yet: variable-offset stack writes and wide reads", s, a.base);
+  for (std::int64_t at = lo; at <= hi; ++at)
+    if (s.stack().byte(static_cast<int>(at)) == Stack::Byte::Uninit)
+      return fail(rule::kUninitializedStackRead,
+                  "a read at stack offset " + range(lo, hi) + " may read byte " +
+                      std::to_string(at) + ", which is not written on every path",
+                  s, a.base);
+  return std::nullopt;
+}
+
 Diag check_stack(const ValidAccess &a, const State &s) {
   const RegValue &b = s.reg(a.base);
   std::int64_t lo = b.num.smin() + a.offset, hi = b.num.smax() + a.offset;
@@ -30,8 +47,7 @@ Diag check_stack(const ValidAccess &a, const State &s) {
                     " bytes leaves the 512-byte frame",
                 s, a.base);
   if (lo != hi)
-    return fail(rule::kUnsupportedFeature, "not supported yet: variable-offset stack access", s,
-                a.base);
+    return check_variable_stack_read(a, s, lo, hi);
   if (lo % a.size != 0)
     return fail(rule::kMisalignedAccess,
                 "stack access at offset " + std::to_string(lo) + " is not aligned to its size " +

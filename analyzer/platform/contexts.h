@@ -8,7 +8,7 @@ namespace bpfcheck::platform::detail {
 
 extern const ContextLayout kSocketFilterLayout, kTcLayout, kCgroupSkbLayout, kLwtLayout,
     kSkSkbLayout, kFlowDissectorLayout, kXdpLayout, kSkMsgLayout, kSockOpsLayout, kSockLayout,
-    kSockAddrLayout;
+    kSockAddrLayout, kCgroupDevLayout, kSysctlLayout;
 extern const ContextLayout kKprobeLayout, kTracepointLayout, kRawTracepointLayout,
     kRawTracepointWritableLayout, kPerfEventLayout;
 

@@ -169,7 +169,24 @@ constexpr ContextField kSockAddr[] = {
     {"sk", 64, 8, kW8, 0, Socket},
 };
 
+// bpf_cgroup_dev_ctx (cgroup_dev_is_valid_access): read-only; access_type also by narrow loads.
+constexpr ContextField kCgroupDev[] = {
+    {"access_type", 0, 4, kNarrow32},
+    {"major", 4, 4, kW4},
+    {"minor", 8, 4, kW4},
+};
+
+// bpf_sysctl (sysctl_is_valid_access): `write` is read-only, file_pos may be set (4 bytes).
+constexpr ContextField kSysctl[] = {
+    {"write", 0, 4, kNarrow32},
+    {"file_pos", 4, 4, kNarrow32, kW4},
+};
+
 } // namespace
+
+constexpr std::uint16_t kCgroupDevSize = 12, kSysctlSize = 8;
+const ContextLayout kCgroupDevLayout{"bpf_cgroup_dev_ctx", kCgroupDevSize, kCgroupDev};
+const ContextLayout kSysctlLayout{"bpf_sysctl", kSysctlSize, kSysctl};
 
 constexpr std::uint16_t kSkBuffSize = 192, kXdpMdSize = 24, kSkMsgMdSize = 80;
 constexpr std::uint16_t kSockOpsSize = 224, kSockSize = 80, kSockAddrSize = 72;

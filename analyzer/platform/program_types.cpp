@@ -68,6 +68,10 @@ const ContextLayout *context_layout(ProgramType type) {
     return &kSockLayout;
   case CgroupSockAddr:
     return &kSockAddrLayout;
+  case CgroupDevice:
+    return &kCgroupDevLayout;
+  case CgroupSysctl:
+    return &kSysctlLayout;
   case Kprobe:
     return &kKprobeLayout;
   case Tracepoint:

@@ -224,3 +224,17 @@ TEST_CASE("atomic operations: map values after the null test, the stack, never t
             {mov64_imm(2, 1), raw(0xc3, 1, 2, 48, 0x00), mov64_imm(0, 0), exit_insn()})
             .rules() == Rules{"invalid-memory-access@1"});
 }
+
+TEST_CASE("byte reads at a variable stack offset need every byte they may read") {
+  auto read = [](std::int16_t initialized_from) {
+    return run(ProgramType::Xdp, {st_imm(8, 10, -8, 0), st_imm(4, 10, initialized_from, 0), call(7),
+                                  alu64_imm(kAnd, 0, 7), mov64_reg(1, 10), alu64_imm(kAdd, 1, -8),
+                                  alu64_reg(kAdd, 1, 0), ldx(1, 0, 1, 0), exit_insn()})
+        .rules();
+  };
+  CHECK(read(-16) == Rules{});
+  CHECK(run(ProgramType::Xdp,
+            {st_imm(4, 10, -8, 0), call(7), alu64_imm(kAnd, 0, 7), mov64_reg(1, 10),
+             alu64_imm(kAdd, 1, -8), alu64_reg(kAdd, 1, 0), ldx(1, 0, 1, 0), exit_insn()})
+            .rules() == Rules{"uninitialized-stack-read@6"});
+}

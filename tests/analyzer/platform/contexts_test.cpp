@@ -173,5 +173,18 @@ TEST_CASE("platform/contexts: perf_event and raw tracing contexts") {
   CHECK(context_layout(ProgramType::Kprobe)->raw);
   CHECK(context_layout(ProgramType::Tracepoint)->raw);
   CHECK(context_layout(ProgramType::RawTracepoint)->raw);
-  CHECK(context_layout(ProgramType::CgroupDevice) == nullptr);
+}
+
+TEST_CASE("platform/contexts: cgroup device and sysctl contexts") {
+  using D = bpf_cgroup_dev_ctx;
+  check_fields(ProgramType::CgroupDevice,
+               {FIELD(D, access_type), FIELD(D, major), FIELD(D, minor)});
+  CHECK(context_layout(ProgramType::CgroupDevice)->size == sizeof(D));
+  using S = bpf_sysctl;
+  check_fields(ProgramType::CgroupSysctl, {FIELD(S, write), FIELD(S, file_pos)});
+  CHECK(context_layout(ProgramType::CgroupSysctl)->size == sizeof(S));
+  CHECK(check_context_access(ProgramType::CgroupSysctl, 4, 4, true).allowed);
+  CHECK_FALSE(check_context_access(ProgramType::CgroupSysctl, 0, 4, true).allowed);
+  CHECK_FALSE(check_context_access(ProgramType::CgroupDevice, 4, 2, false).allowed);
+  CHECK(check_context_access(ProgramType::CgroupDevice, 0, 2, false).allowed);
 }
