@@ -42,6 +42,7 @@ private:
   Diag check_map(unsigned i);
   Diag check_size(unsigned i, bool zero_ok);
   Diag check_memory(unsigned i);
+  Diag check_null_memory(unsigned i);
   Diag check_region(unsigned i, const MemArg &m);
   Diag check_stack_region(unsigned i, const MemArg &m);
   Diag check_const_str(unsigned i);
@@ -85,7 +86,7 @@ Diag CallChecker::check_arg(unsigned i) {
   case ArgKind::PtrToMem:
   case ArgKind::PtrToLong:
   case ArgKind::PtrToInt:
-    return null_ok ? check_size(i + 1, true) : check_memory(i);
+    return null_ok ? check_null_memory(i) : check_memory(i);
   case ArgKind::ConstSize:
   case ArgKind::ConstSizeOrZero:
     return check_size(i, a.kind == ArgKind::ConstSizeOrZero);
@@ -168,10 +169,28 @@ Diag CallChecker::check_memory(unsigned i) {
   return check_region(i, *m);
 }
 
+// NULL memory is accepted only with a size of exactly 0 (the kernel's zero-byte read from NULL).
+Diag CallChecker::check_null_memory(unsigned i) {
+  const platform::Arg &a = p_.args[i];
+  if (a.kind != ArgKind::PtrToMem || (a.flags & platform::kFixedSize) != 0)
+    return std::nullopt;
+  if (auto d = check_size(i + 1, true))
+    return d;
+  if (s_.reg(i + 2).num.umax() != 0)
+    return bad(i,
+               "NULL memory with a size that may be non-zero (" + s_.reg(i + 2).to_string() + ")");
+  return std::nullopt;
+}
+
 Diag CallChecker::check_region(unsigned i, const MemArg &m) {
   const RegValue &v = s_.reg(i + 1);
   if (v.maybe_null)
     return bad(i, "may be null: test it against 0 first", rule::kNullDereference);
+  const platform::Arg &a = p_.args[i];
+  bool word = a.kind == ArgKind::PtrToLong || a.kind == ArgKind::PtrToInt;
+  if (word && (!v.num.is_singleton() || v.num.smin() % a.fixed_size != 0))
+    return bad(i, "not aligned to the " + std::to_string(a.fixed_size) + "-byte value it points to",
+               rule::kMisalignedAccess);
   std::int64_t lo = v.num.smin(), hi = v.num.smax() + static_cast<std::int64_t>(m.max_size);
   auto within = [&](std::uint64_t size, std::string_view rule) -> Diag {
     if (v.num.smin() < 0 || hi > static_cast<std::int64_t>(size))
@@ -216,10 +235,6 @@ Diag CallChecker::check_stack_region(unsigned i, const MemArg &m) {
   std::int64_t off = v.num.smin(), end = off + static_cast<std::int64_t>(m.max_size);
   if (off < -Stack::kSize || end > 0)
     return bad(i, "stack bytes " + bytes(off, end) + " leave the 512-byte frame");
-  const platform::Arg &a = p_.args[i];
-  if ((a.kind == ArgKind::PtrToLong || a.kind == ArgKind::PtrToInt) && off % a.fixed_size != 0)
-    return bad(i, "misaligned stack pointer for a " + std::to_string(a.fixed_size) + "-byte value",
-               rule::kMisalignedAccess);
   if (m.reads)
     for (std::int64_t b = off; b < end; ++b)
       if (s_.stack().byte(static_cast<int>(b)) == Stack::Byte::Uninit)

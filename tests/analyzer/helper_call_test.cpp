@@ -238,3 +238,15 @@ TEST_CASE("byte reads at a variable stack offset need every byte they may read")
              alu64_imm(kAdd, 1, -8), alu64_reg(kAdd, 1, 0), ldx(1, 0, 1, 0), exit_insn()})
             .rules() == Rules{"uninitialized-stack-read@6"});
 }
+
+TEST_CASE("NULL memory only with a size of zero") {
+  // bpf_csum_diff(NULL, n, NULL, 0, 0)
+  auto csum = [](std::int32_t n) {
+    return run(ProgramType::Xdp,
+               {mov64_imm(1, 0), mov64_imm(2, n), mov64_imm(3, 0), mov64_imm(4, 0), mov64_imm(5, 0),
+                call(28), mov64_imm(0, 2), exit_insn()})
+        .rules();
+  };
+  CHECK(csum(0) == Rules{});
+  CHECK(csum(4) == Rules{"helper-argument@5"});
+}
