@@ -68,4 +68,35 @@ TEST_CASE("json: invalid UTF-8 in source text is replaced, not thrown") {
   CHECK(json::accept(text));
 }
 
+TEST_CASE("json: paths below the current directory print relative, others unchanged") {
+  JsonOptions options;
+  options.current_directory = "/src/proj";
+  Report report = rejected_report();
+  report.programs[1].file = "/elsewhere/other.o";
+  json doc = json::parse(render_json(report, options));
+  CHECK(doc["programs"][0]["file"] == "build/xdp_parse.o");
+  const json &diagnostic = doc["programs"][0]["diagnostics"][0];
+  CHECK(diagnostic["location"]["file"] == "xdp_parse.c");
+  CHECK(diagnostic["trace"][0]["location"]["file"] == "xdp_parse.c");
+  CHECK(doc["programs"][1]["file"] == "/elsewhere/other.o");
+}
+
+TEST_CASE("json and text: invariants list the instruction and the state before it") {
+  Report report = verified_report();
+  report.programs[0].invariants = {{0, "r0 = 0x0", "r1=ctx(off=0) r10=stack(off=0)"},
+                                   {1, "exit", "r0=scalar(0) r1=ctx(off=0) r10=stack(off=0)"}};
+  json doc = json::parse(render_json(report));
+  const json &invariants = doc["programs"][0]["invariants"];
+  REQUIRE(invariants.size() == 2);
+  CHECK(invariants[1]["instruction"] == 1);
+  CHECK(invariants[1]["code"] == "exit");
+  CHECK(invariants[1]["state"] == "r0=scalar(0) r1=ctx(off=0) r10=stack(off=0)");
+  std::string text = render_text(report, sample_text_options());
+  CHECK(text.find("  invariants:\n"
+                  "      0: r1=ctx(off=0) r10=stack(off=0)\n"
+                  "         r0 = 0x0\n"
+                  "      1: r0=scalar(0) r1=ctx(off=0) r10=stack(off=0)\n"
+                  "         exit\n") != std::string::npos);
+}
+
 } // namespace bpfcheck::test
