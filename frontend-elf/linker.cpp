@@ -120,8 +120,12 @@ private:
            "program exceeds " + std::to_string(kMaxProgramSlots) + " instructions when linked");
       return false;
     }
-    program_.placements.push_back(
-        {&function, static_cast<std::uint32_t>(program_.instructions.size())});
+    const auto start = static_cast<std::uint32_t>(program_.instructions.size());
+    program_.placements.push_back({&function, start});
+    for (const LoaderMismatch &mismatch : section.loader_mismatches)
+      if (mismatch.slot >= function.start && mismatch.slot < function.start + function.count)
+        program_.loader_mismatches.push_back(
+            {static_cast<std::uint32_t>(start + mismatch.slot - function.start), mismatch.message});
     for (std::uint64_t slot = function.start; slot < function.start + function.count; ++slot) {
       RawInstruction insn = section.slots[slot];
       const SlotFixup &fixup = section.fixups[slot];

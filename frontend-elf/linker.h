@@ -46,6 +46,7 @@ struct LinkedProgram {
   std::vector<RawInstruction> instructions;
   std::vector<Placement> placements; // [0] is the entry
   std::vector<ExternSymbol> externs;
+  std::vector<LoaderMismatch> loader_mismatches;
 };
 
 struct LinkFailure {

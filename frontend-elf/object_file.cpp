@@ -127,6 +127,7 @@ struct Loader {
     attach_source_info(source, image, linked, program);
     program.instructions = std::move(linked.instructions);
     program.externs = std::move(linked.externs);
+    program.loader_mismatches = std::move(linked.loader_mismatches);
     return program;
   }
 };

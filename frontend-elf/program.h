@@ -75,8 +75,8 @@ struct MapDescriptor {
   std::uint32_t value_size = 0;
   std::uint32_t max_entries = 0;
   std::uint32_t flags = 0;
-  std::uint32_t key_btf_type = 0;   // 0 when unknown
-  std::uint32_t value_btf_type = 0; // 0 when unknown
+  std::uint32_t key_btf_type = 0;         // 0 when unknown
+  std::uint32_t value_btf_type = 0;       // 0 when unknown
   std::optional<std::uint32_t> inner_map; // index into ObjectFile::maps of the template
   // Initial contents of global data (.data and .rodata; .bss is all zero). Reads from .rodata
   // fold to constants during analysis because the kernel freezes it.
@@ -124,9 +124,17 @@ private:
 // from the same section) appended by the linker.
 struct Subprogram {
   std::string name;
-  std::uint32_t start = 0; // first instruction slot in Program::instructions
+  std::uint32_t start = 0;    // first instruction slot in Program::instructions
   std::uint32_t btf_func = 0; // FUNC type id from func_info, 0 when unknown
-  bool global = false; // global functions are verified against their prototype
+  bool global = false;        // global functions are verified against their prototype
+};
+
+// An instruction that the usual loader (libbpf) loads differently from what the object means:
+// the kernel then verifies another program than the one analyzed, so the analyzer rejects the
+// program at this slot with the message (e.g. gcc 12's folded symbol offsets, added again).
+struct LoaderMismatch {
+  std::uint32_t slot = 0;
+  std::string message;
 };
 
 // How instruction references were resolved, so later stages never see ELF relocations:
@@ -145,12 +153,13 @@ struct Program {
   ProgramType type = ProgramType::Unspec;
   std::optional<std::uint32_t> expected_attach_type; // enum bpf_attach_type, where it matters
   std::string attach_target; // e.g. the kernel function of a kprobe/fentry section
-  bool sleepable = false;     // ".s" sections
+  bool sleepable = false;    // ".s" sections
   std::string license;
   std::vector<RawInstruction> instructions; // entry first, subprograms appended
   std::vector<Subprogram> subprograms;      // [0] is the entry
   std::vector<MapDescriptor> maps;          // every map of the object (indices are stable)
   std::vector<ExternSymbol> externs;
+  std::vector<LoaderMismatch> loader_mismatches; // by slot
   LineTable lines;
   std::shared_ptr<const Btf> btf; // the object's BTF, null when it has none
 };

@@ -106,6 +106,7 @@ private:
     if (target == nullptr)
       return fail(rel.offset, "relocation against a symbol of a section that does not exist");
     const std::int64_t offset = static_cast<std::int64_t>(symbol.value) + addend(rel, insn);
+    const std::int64_t folded = folded_symbol_value(rel, insn);
     if (target->executable()) {
       if (offset % 8 != 0 || offset < 0 ||
           static_cast<std::uint64_t>(offset) >= target->data.size())
@@ -131,6 +132,14 @@ private:
       insn.src = kPseudoMapValue;
       insn.imm = static_cast<std::int32_t>(*index);
       next.imm = static_cast<std::int32_t>(offset);
+      if (folded != 0)
+        code_.loader_mismatches.push_back(
+            {static_cast<std::uint32_t>(slot),
+             "gcc 12 already folded the offset of '" + symbol.name + "' (" +
+                 std::to_string(folded) + ") into this instruction and libbpf adds it " +
+                 "again: the loaded program addresses " + target->name + "+" +
+                 std::to_string(offset + folded) + " instead of " + target->name + "+" +
+                 std::to_string(offset)});
       return;
     }
     fail(rel.offset, "ld_imm64 relocation against '" + symbol.name + "' in section '" +
@@ -140,12 +149,17 @@ private:
   // The addend of an ld_imm64 relocation: libbpf's insn imm (REL) or r_addend (RELA), minus
   // the symbol value gcc-bpf 12 already folded into the imm (else data offsets double).
   std::int64_t addend(const elf::Relocation &rel, const RawInstruction &insn) const {
+    return std::int64_t{insn.imm} + rel.addend - folded_symbol_value(rel, insn);
+  }
+
+  // The symbol value gcc-bpf 12 wrote into a REL relocation's imm, or 0. libbpf does not
+  // subtract it: the object means symbol+imm-value, but the kernel receives symbol+imm.
+  std::int64_t folded_symbol_value(const elf::Relocation &rel, const RawInstruction &insn) const {
     const elf::Symbol &symbol = image_.symbols[rel.symbol];
-    std::int64_t value = std::int64_t{insn.imm} + rel.addend;
     if (image_.gcc_folds_symbol_values && !rel.rela && symbol.type != elf::kSttSection &&
         symbol.value > 0 && insn.imm >= 0 && static_cast<std::uint64_t>(insn.imm) >= symbol.value)
-      value -= static_cast<std::int64_t>(symbol.value);
-    return value;
+      return static_cast<std::int64_t>(symbol.value);
+    return 0;
   }
 
   void load_extern(const elf::Relocation &rel, std::uint64_t slot) {

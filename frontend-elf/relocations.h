@@ -35,8 +35,9 @@ struct SectionError {
 struct SectionCode {
   std::uint32_t section = 0;
   std::vector<RawInstruction> slots;
-  std::vector<SlotFixup> fixups;    // parallel to slots
-  std::vector<SectionError> errors; // each also marks its slot Broken
+  std::vector<SlotFixup> fixups;                 // parallel to slots
+  std::vector<SectionError> errors;              // each also marks its slot Broken
+  std::vector<LoaderMismatch> loader_mismatches; // slot within the section
 };
 
 // Decodes `section` into slots and applies every relocation that targets it.
