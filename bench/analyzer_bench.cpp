@@ -30,7 +30,7 @@ using namespace bpfcheck::bench;
 namespace {
 
 struct Case {
-  std::string family; // "straight chain", "diamond chain", "mixed"
+  std::string family; // "straight chain", "diamond chain", "mixed", ...
   std::size_t size;
   Program (*make)(std::size_t);
   int runs;
@@ -193,13 +193,15 @@ int main(int argc, char **argv) {
     } else
       corpus_dir = argv[i];
   }
-  static const std::vector<Case> kCases = {{"straight chain", 1000, straight_chain, 5},
-                                           {"straight chain", 10000, straight_chain, 5},
-                                           {"straight chain", 100000, straight_chain, 1},
-                                           {"diamond chain", 1000, diamond_chain, 5},
-                                           {"diamond chain", 10000, diamond_chain, 5},
-                                           {"diamond chain", 100000, diamond_chain, 1},
-                                           {"mixed", 10000, mixed, 5}};
+  static const std::vector<Case> kCases = {
+      {"straight chain", 1000, straight_chain, 5},
+      {"straight chain", 10000, straight_chain, 5},
+      {"straight chain", 100000, straight_chain, 1},
+      {"diamond chain", 1000, diamond_chain, 5},
+      {"diamond chain", 10000, diamond_chain, 5},
+      {"diamond chain", 100000, diamond_chain, 1},
+      {"mixed", 10000, mixed, 5},
+      {"mixed, one unchecked read,", 10000, mixed_one_unchecked_read, 5}};
   std::vector<Measured> all;
   bool crashed = false;
   for (const Case &c : kCases) {

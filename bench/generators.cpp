@@ -52,12 +52,14 @@ void diamond(Builder &b, std::uint8_t reg, std::int32_t bit, std::int32_t k) {
 
 // if (data + end <= data_end) { f = *(size *)(data + end - size); if (f & bit) acc += f; else
 // acc ^= k; }: a header field read after its bounds check, then a test of one of its flags.
-void packet_field(Builder &b, std::int32_t end, int size, std::int32_t bit, std::int32_t k) {
+// `slip` moves the read past what was checked (the bug of the unsafe variant).
+void packet_field(Builder &b, std::int32_t end, int size, std::int32_t bit, std::int32_t k,
+                  std::int32_t slip = 0) {
   const auto skip = b.label(), taken = b.label();
   b.mov_reg(1, kData);
   b.alu(kAdd, 1, end);
   b.jump_reg(kJgt, 1, kDataEnd, skip);
-  b.load(size, 2, kData, static_cast<std::int16_t>(end - size));
+  b.load(size, 2, kData, static_cast<std::int16_t>(end - size + slip));
   b.jump(kJset, 2, bit, taken);
   b.alu(kXor, kAcc, k);
   b.jump_always(skip);
@@ -139,7 +141,9 @@ Program diamond_chain(std::size_t instructions) {
   return xdp_program("diamond_chain", b);
 }
 
-Program mixed(std::size_t instructions) {
+namespace {
+
+Program mixed_program(std::size_t instructions, bool unsafe) {
   // Header-sized reads, as a parser makes: Ethernet type, IPv4 protocol, addresses, L4 ports.
   struct Access {
     std::int32_t end;
@@ -149,11 +153,14 @@ Program mixed(std::size_t instructions) {
   constexpr std::size_t kRound = 2 * 10 + 16;
   Builder b;
   prologue(b);
-  bool counted = false, bytes = false;
+  bool counted = false, bytes = false, slipped = !unsafe;
   for (std::int32_t i = 0; b.size() + kRound + kEpilogue <= instructions; ++i) {
     const Access &a = kAccesses[i % 5];
     const Access &c = kAccesses[(i + 2) % 5];
-    packet_field(b, a.end, a.size, 1 << (i % (8 * a.size)), i % 1000 + 1);
+    // The unsafe variant reads the IPv4 protocol byte one byte past its check, once, midway.
+    const bool slip = !slipped && a.size == 1 && b.size() * 2 >= instructions;
+    slipped |= slip;
+    packet_field(b, a.end, a.size, 1 << (i % (8 * a.size)), i % 1000 + 1, slip ? 1 : 0);
     map_update(b, 1000 + i);
     packet_field(b, c.end, c.size, 1 << ((i + 3) % (8 * c.size)), i % 100 + 1);
     if (!counted && b.size() * 3 >= instructions) {
@@ -167,9 +174,17 @@ Program mixed(std::size_t instructions) {
   }
   b.mov(0, 2); // XDP_PASS
   b.exit();
-  Program p = xdp_program("mixed", b);
+  Program p = xdp_program(unsafe ? "mixed_unsafe" : "mixed", b);
   p.maps.push_back({"counters", MapOrigin::BtfDefined, /*BPF_MAP_TYPE_HASH*/ 1, 4, 8, 1024});
   return p;
+}
+
+} // namespace
+
+Program mixed(std::size_t instructions) { return mixed_program(instructions, false); }
+
+Program mixed_one_unchecked_read(std::size_t instructions) {
+  return mixed_program(instructions, true);
 }
 
 } // namespace bpfcheck::bench

@@ -23,4 +23,8 @@ Program diamond_chain(std::size_t instructions);
 // Every branch tests a value no verifier knows, so the kernel's path walk stays prunable.
 Program mixed(std::size_t instructions);
 
+// mixed() with one bug: midway, a one-byte header field is read one byte past its bounds
+// check. Both verifiers must reject it (a check that "verified" above is not vacuous).
+Program mixed_one_unchecked_read(std::size_t instructions);
+
 } // namespace bpfcheck::bench

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -115,36 +116,46 @@ std::string fragment_path(const std::string &compiler) {
   return kCorpusDir + "/agreement-" + compiler + ".md";
 }
 
-// Writes this compiler's matrix row and false alarms, then agreement.md from every compiler's
-// latest fragment.
+// Writes this compiler's part (lines "row|...", "alarm|...", "unsound|..."), then agreement.md
+// from every compiler's latest part. False alarms are the measured ones, with the list's reasons.
 void write_markdown(const corpus::Measurement &m, const corpus::KnownList &known) {
   {
-    std::ofstream fragment(fragment_path(m.compiler));
-    fragment << matrix_row(m.compiler, corpus::matrix(m)) << "\n";
-    for (const auto &e : known.entries)
+    std::ofstream part(fragment_path(m.compiler));
+    part << "row|" << matrix_row(m.compiler, corpus::matrix(m)) << "\n";
+    std::map<std::string, std::string> messages; // bpfcheck's, by KnownFalseAlarm::key()
+    for (const auto &p : m.programs)
+      messages[p.compiler + " " + p.object + " " + p.program] = p.message;
+    for (const auto &e : corpus::updated(known, false_alarms(m), m.compiler).entries)
       if (e.compiler == m.compiler)
-        fragment << "| " << display_name(e.compiler) << " | " << e.object << " | " << e.program
-                 << " | `" << e.rule << "` | " << e.reason << " |\n";
+        part << "alarm|| " << display_name(e.compiler) << " | " << e.object << " | " << e.program
+             << " | `" << e.rule << "` | " << messages[e.key()] << " | " << e.reason << " |\n";
+    for (const auto &p : m.programs)
+      if (p.outcome() == corpus::Outcome::Unsound)
+        part << "unsound|| " << display_name(p.compiler) << " | " << p.object << " | " << p.program
+             << " | " << p.kernel.message << " |\n";
   }
-  std::string rows, alarms;
+  std::map<std::string, std::string> sections;
   for (const char *compiler : kCompilers) {
     std::ifstream in(fragment_path(compiler));
-    std::string line;
-    if (!std::getline(in, line))
-      continue;
-    rows += line + "\n";
-    while (std::getline(in, line))
-      alarms += line + "\n";
+    for (std::string line; std::getline(in, line);)
+      if (const auto bar = line.find('|'); bar != std::string::npos)
+        sections[line.substr(0, bar)] += line.substr(bar + 1) + "\n";
   }
   std::ofstream out(kCorpusDir + "/agreement.md");
   out << "| build | programs | both accept | both reject | only the kernel accepts (false "
          "alarm) | only bpfcheck accepts (unsound) | false alarm rate |\n"
          "|---|---|---|---|---|---|---|\n"
-      << rows << "\nFalse alarm rate: false alarms among the programs the kernel accepts.\n";
-  if (!alarms.empty())
-    out << "\n| build | object | program | bpfcheck's rule | known precision gap |\n"
-           "|---|---|---|---|---|\n"
-        << alarms;
+      << sections["row"]
+      << "\nFalse alarm rate: false alarms among the programs the kernel accepts.\n";
+  if (!sections["unsound"].empty())
+    out << "\nUnsound (bpfcheck accepts, the kernel rejects):\n\n"
+           "| build | object | program | the kernel's message |\n|---|---|---|---|\n"
+        << sections["unsound"];
+  if (!sections["alarm"].empty())
+    out << "\nFalse alarms (the kernel accepts, bpfcheck rejects):\n\n"
+           "| build | object | program | bpfcheck's rule | bpfcheck's message | known precision "
+           "gap |\n|---|---|---|---|---|---|\n"
+        << sections["alarm"];
 }
 
 void check_build(const std::string &compiler) {
