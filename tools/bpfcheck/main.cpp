@@ -130,15 +130,23 @@ void add_options(CLI::App &app, Options &options, std::string &type_name,
   // One glob per -p, so that `-p NAME FILE...` leaves the files alone.
   app.add_option("-p,--program", options.programs,
                  "only these programs (glob over NAME or SECTION/NAME; repeat for more)")
-      ->allow_extra_args(false);
-  app.add_option("--type", type_name, "override the program type (e.g. xdp, sched_cls, kprobe)");
-  app.add_option("--format", format_name, "report format: text (default), json, sarif or csv");
-  app.add_option("-o,--output", options.output_file, "write the report to FILE, not stdout");
+      ->allow_extra_args(false)
+      ->type_name("GLOB");
+  app.add_option("--type", type_name, "override the program type (e.g. xdp, sched_cls, kprobe)")
+      ->type_name("TYPE");
+  app.add_option("--format", format_name, "report format: text (default), json, sarif or csv")
+      ->type_name("FORMAT");
+  app.add_option("-o,--output", options.output_file, "write the report to FILE, not stdout")
+      ->type_name("FILE");
   app.add_flag("--print-invariants", options.print_invariants,
                "print the abstract state before every reachable instruction (text, json)");
-  app.add_flag("--list", options.list, "list programs: section, name, type, instructions, maps");
-  app.add_flag("--asm", options.asm_listing, "disassemble, interleaved with source lines");
-  app.add_option("--dot", options.dot_dir, "write one Graphviz file per program into DIR");
+  app.add_flag("--list", options.list,
+               "instead of verifying, list programs: section, name, type, instructions, maps");
+  app.add_flag("--asm", options.asm_listing,
+               "instead of verifying, disassemble, interleaved with source lines");
+  app.add_option("--dot", options.dot_dir,
+                 "instead of verifying, write one Graphviz file per program into DIR")
+      ->type_name("DIR");
   app.add_flag("--no-source", options.no_source, "leave source lines out of --asm listings");
 }
 
