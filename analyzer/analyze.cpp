@@ -4,6 +4,7 @@
 
 #include "analyzer/assertions.h"
 #include "analyzer/fixpoint.h"
+#include "analyzer/termination.h"
 #include "analyzer/transfer.h"
 #include "decoder.h"
 
@@ -36,13 +37,6 @@ Diagnostic at(Diagnostic d, const Program &program, std::uint32_t pc) {
   d.instruction = pc;
   if (const SourceLocation *loc = program.lines.at(pc))
     d.location = *loc;
-  return d;
-}
-
-Diagnostic unsupported(const std::string &what) {
-  Diagnostic d;
-  d.rule = "unsupported-feature";
-  d.message = "not supported yet: " + what;
   return d;
 }
 
@@ -82,10 +76,10 @@ AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, co
   for (const Wto::Entry &e : fixpoint.wto().entries()) {
     const BasicBlock &b = main.graph[e.block];
     check_block(program, decoded, b, fixpoint.pre(e.block), context, out, options.keep_invariants);
-    if (e.head && !fixpoint.pre(e.block).is_bottom()) // no termination proof yet: never accept
-      out.diagnostics.push_back(at(unsupported("proving that this loop terminates"), program,
-                                   decoded.instructions[b.first].pc));
   }
+  for (LoopFinding &f : check_termination(fixpoint, main, decoded))
+    out.diagnostics.push_back(
+        at(std::move(f.diagnostic), program, decoded.instructions[f.instruction].pc));
   std::stable_sort(
       out.diagnostics.begin(), out.diagnostics.end(),
       [](const Diagnostic &x, const Diagnostic &y) { return x.instruction < y.instruction; });

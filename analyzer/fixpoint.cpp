@@ -4,6 +4,7 @@
 
 #include "analyzer/assertions.h"
 #include "analyzer/transfer.h"
+#include "analyzer/zone_scalars.h"
 
 namespace bpfcheck::analyzer {
 
@@ -11,7 +12,18 @@ Fixpoint::Fixpoint(const DecodedProgram &decoded, const FunctionCfg &function,
                    const AnalysisContext &context, State entry)
     : decoded_(decoded), function_(function), context_(context), entry_(std::move(entry)),
       wto_(function), pre_(boost::num_vertices(function.graph), State::bottom()),
-      post_(boost::num_vertices(function.graph), State::bottom()) {}
+      post_(boost::num_vertices(function.graph), State::bottom()),
+      depth_(boost::num_vertices(function.graph), 0), counter_base_(live_counters(entry_)) {
+  std::vector<std::uint32_t> ends; // ends of the components open at entry i
+  const auto &entries = wto_.entries();
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    while (!ends.empty() && ends.back() == i)
+      ends.pop_back();
+    if (entries[i].head)
+      ends.push_back(entries[i].end);
+    depth_[entries[i].block] = static_cast<unsigned>(ends.size());
+  }
+}
 
 void Fixpoint::run() { run_range(0, static_cast<std::uint32_t>(wto_.entries().size())); }
 
@@ -56,6 +68,43 @@ void Fixpoint::run_component(std::uint32_t head_index) {
   }
 }
 
+std::optional<std::int64_t> Fixpoint::unrolled_bound(BlockId head, unsigned max_steps) {
+  std::uint32_t at = wto_.position(head);
+  const Wto::Entry &e = wto_.entries()[at];
+  std::vector<std::pair<State, State>> saved;
+  for (std::uint32_t k = at; k < e.end; ++k) {
+    const BasicBlock &b = function_.graph[wto_.entries()[k].block];
+    for (std::uint32_t i = b.first; i <= b.last; ++i)
+      if (const auto *call = std::get_if<Call>(&decoded_.instructions[i].instruction);
+          call && call->kind == Call::Kind::Local)
+        return std::nullopt;
+    saved.emplace_back(pre_[wto_.entries()[k].block], post_[wto_.entries()[k].block]);
+  }
+  auto arriving = [&](bool back) { // the states entering the head (or coming back to it)
+    State s = !back && head == FunctionCfg::kEntry ? entry_ : State::bottom();
+    for (auto [it, end] = boost::in_edges(head, function_.graph); it != end; ++it)
+      if (wto_.is_back_edge(boost::source(*it, function_.graph), head) == back)
+        s = s.join(edge_state(*it));
+    return s;
+  };
+  State x = arriving(false);
+  std::optional<std::int64_t> bound;
+  for (unsigned step = 0; step <= max_steps; ++step) {
+    if (x.is_bottom()) { // no state makes `step` iterations
+      bound = step == 0 ? 0 : step - 1;
+      break;
+    }
+    pre_[head] = std::move(x);
+    process(head);
+    run_range(at + 1, e.end);
+    x = arriving(true);
+  }
+  for (std::uint32_t k = at; k < e.end; ++k)
+    std::tie(pre_[wto_.entries()[k].block], post_[wto_.entries()[k].block]) =
+        std::move(saved[k - at]);
+  return bound;
+}
+
 void Fixpoint::process(BlockId block) {
   State s = pre_[block];
   const BasicBlock &b = function_.graph[block];
@@ -73,13 +122,32 @@ void Fixpoint::process(BlockId block) {
 State Fixpoint::edge_state(const CfgGraph::edge_descriptor &edge) const {
   BlockId from = boost::source(edge, function_.graph);
   State s = post_[from];
-  EdgeKind kind = function_.graph[edge].kind;
-  if (kind != EdgeKind::Taken && kind != EdgeKind::NotTaken)
+  if (s.is_bottom())
     return s;
-  const Instruction &last = decoded_.instructions[function_.graph[from].last].instruction;
-  if (const auto *jump = std::get_if<CondJump>(&last))
-    assume_branch(s, *jump, kind == EdgeKind::Taken);
+  EdgeKind kind = function_.graph[edge].kind;
+  if (kind == EdgeKind::Taken || kind == EdgeKind::NotTaken) {
+    const Instruction &last = decoded_.instructions[function_.graph[from].last].instruction;
+    if (const auto *jump = std::get_if<CondJump>(&last))
+      assume_branch(s, *jump, kind == EdgeKind::Taken);
+  }
+  count_loops(s, from, boost::target(edge, function_.graph));
   return s;
+}
+
+void Fixpoint::count_loops(State &s, BlockId from, BlockId to) const {
+  if (s.is_bottom())
+    return;
+  unsigned base = counter_base_, df = depth_[from], dt = depth_[to];
+  std::uint32_t at = wto_.position(to);
+  bool head = at != Wto::kAbsent && wto_.entries()[at].head;
+  bool back = head && wto_.is_back_edge(from, to);
+  unsigned kept = head && !back ? dt - 1 : dt; // loops around both ends: their counters go on
+  if (df > kept)
+    leave_loops(s, base + kept, base + df);
+  if (back)
+    iterate_loop(s, base + dt - 1);
+  else if (head)
+    enter_loop(s, base + dt - 1);
 }
 
 State Fixpoint::block_in(BlockId block) const {

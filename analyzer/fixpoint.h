@@ -1,6 +1,7 @@
 // The fixpoint iterator of one function (DESIGN.md section 5): Bourdoncle's recursive strategy
 // over the weak topological order. Component heads join for a short delay, then widen with the
 // program's constants as thresholds; one checked narrowing pass recovers bounds after widening.
+// Edges into loop heads maintain the loop counters that termination.h bounds.
 #pragma once
 
 #include "analyzer/context.h"
@@ -25,6 +26,16 @@ public:
   const Wto &wto() const { return wto_; }
   // The invariant at the start of a block (bottom when unreachable).
   const State &pre(BlockId block) const { return pre_[block]; }
+  // Loop nesting: the number of components holding `block` (its own, for a head). The loop
+  // headed by a head at depth d counts its iterations in zvar::counter(counter_base() + d - 1).
+  unsigned loop_depth(BlockId block) const { return depth_[block]; }
+  unsigned counter_base() const { return counter_base_; }
+  // Abstract unrolling, the kernel's way of bounding a loop: from the states entering `head`,
+  // run its body once per iteration without joining iterations, until no state comes back (the
+  // bound is then the number of iterations that did) or `max_steps` iterations. For loops whose
+  // counter the zone cannot relate, e.g. `while (v > 1) v >>= 1`. Leaves the invariants as they
+  // were; refuses (nullopt) loops holding bpf2bpf calls, whose analyses it would extend.
+  std::optional<std::int64_t> unrolled_bound(BlockId head, unsigned max_steps);
 
 private:
   void run_range(std::uint32_t begin, std::uint32_t end);
@@ -32,6 +43,9 @@ private:
   void process(BlockId block); // post := transfer of the block from pre
   State block_in(BlockId block) const;
   State edge_state(const CfgGraph::edge_descriptor &edge) const;
+  // Loop counters along an edge: reset entering a loop, incremented on a back edge, forgotten
+  // for the loops it leaves.
+  void count_loops(State &s, BlockId from, BlockId to) const;
 
   const DecodedProgram &decoded_;
   const FunctionCfg &function_;
@@ -39,6 +53,10 @@ private:
   State entry_;
   Wto wto_;
   std::vector<State> pre_, post_;
+  std::vector<unsigned> depth_; // per block, see loop_depth()
+  // The counters below it belong to loops of the callers around this function's call (the
+  // entry state's live counters), which the callee's loops must not reset.
+  unsigned counter_base_ = 0;
 };
 
 } // namespace bpfcheck::analyzer

@@ -1,6 +1,8 @@
 // Lattice operations of the whole state and its printing (--print-invariants, test messages).
 #include "analyzer/state.h"
 
+#include "analyzer/zone_scalars.h"
+
 #include <sstream>
 
 namespace bpfcheck::analyzer {
@@ -27,18 +29,24 @@ void State::set_bottom() {
 void State::set_reg(unsigned r, const RegValue &v) {
   regs_[r] = v;
   zone_.forget(zvar::reg(r));
+  if (v.type == RegType::Scalar)
+    bound_in_zone(zone_, zvar::reg(r), v.num);
 }
 
 void State::align_zones(State &a, State &b) {
+  // A variable means the same on both sides when it is a packet offset, or a scalar, on both.
+  auto same = [](RegType x, RegType y) {
+    return x == y && (x == RegType::Packet || x == RegType::Scalar);
+  };
   for (unsigned r = 0; r < kRegisters; ++r)
-    if (a.regs_[r].type != RegType::Packet || b.regs_[r].type != RegType::Packet) {
+    if (!same(a.regs_[r].type, b.regs_[r].type)) {
       a.zone_.forget(zvar::reg(r));
       b.zone_.forget(zvar::reg(r));
     }
   for (int s = 0; s < Stack::kSlots; ++s) {
     int off = s * 8 - Stack::kSize;
     const RegValue *x = a.stack_.spill_at(off), *y = b.stack_.spill_at(off);
-    if (!x || !y || x->type != RegType::Packet || y->type != RegType::Packet) {
+    if (!x || !y || !same(x->type, y->type)) {
       a.zone_.forget(zvar::slot(s));
       b.zone_.forget(zvar::slot(s));
     }
@@ -67,7 +75,9 @@ State State::join(const State &o) const {
   for (unsigned r = 0; r < kRegisters; ++r)
     a.regs_[r] = a.regs_[r].join(b.regs_[r]);
   a.stack_ = a.stack_.join(b.stack_);
-  a.zone_ = a.zone_.join(b.zone_);
+  domains::Zone mine = std::move(a.zone_);
+  a.zone_ = mine.join(b.zone_);
+  recover_counter_relations(mine, b.zone_, a);
   a.refs_ = a.refs_.join(b.refs_);
   return a;
 }

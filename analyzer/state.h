@@ -14,12 +14,18 @@
 namespace bpfcheck::analyzer {
 
 // Zone variables. A register's or slot's variable is constrained only while it holds a packet
-// pointer, and then equals its offset from `data`; kPacketSize is data_end - data.
+// pointer, and then equals its offset from `data`, or a scalar, and then equals its signed
+// value; kPacketSize is data_end - data.
 namespace zvar {
 constexpr domains::Zone::Var reg(unsigned r) { return r; }
 inline constexpr domains::Zone::Var kPacketSize = 11;
 inline constexpr domains::Zone::Var kScratch = 12;
 constexpr domains::Zone::Var slot(int s) { return 13 + static_cast<domains::Zone::Var>(s); }
+// The counter of the loop entered at nesting depth index + 1 (zone_scalars.h), and its negation:
+// the zone only knows x - y <= c, so a counter relates to variables counting up, its negation to
+// variables counting down. Reusing the depth keeps the set of variables fixed.
+constexpr domains::Zone::Var counter(unsigned index) { return slot(Stack::kSlots) + 2 * index; }
+constexpr domains::Zone::Var counter_neg(unsigned index) { return counter(index) + 1; }
 } // namespace zvar
 
 // The kernel's MAX_PACKET_OFF: no packet is larger.
@@ -37,7 +43,8 @@ public:
   void set_bottom();
 
   const RegValue &reg(unsigned r) const { return regs_[r]; }
-  // Overwrites a register; its zone variable is forgotten (callers re-relate packet offsets).
+  // Overwrites a register; its zone variable is forgotten, then bounded like a scalar's value
+  // (callers re-relate packet offsets and copies).
   void set_reg(unsigned r, const RegValue &v);
   // In-place access that keeps the zone variable (for refinements and offset updates that
   // maintain the zone themselves).

@@ -1,6 +1,8 @@
 // ALU transfer functions: scalars through Scalar64 (64-bit and 32-bit with zero-extension),
-// pointer arithmetic on offsets, and the zone update that keeps packet offsets related.
+// pointer arithmetic on offsets, and the zone updates that keep packet offsets and (in loops)
+// scalars related.
 #include "analyzer/transfer.h"
+#include "analyzer/zone_scalars.h"
 
 namespace bpfcheck::analyzer {
 namespace {
@@ -86,6 +88,8 @@ void transfer_mov(State &s, const Alu &a, const RegValue &src) {
     s.set_reg(d, src);
     if (src.type == RegType::Packet)
       s.zone().assign_var(zvar::reg(d), zvar::reg(std::get<Reg>(a.src).number));
+    else if (const Reg *r = std::get_if<Reg>(&a.src); r && src.type == RegType::Scalar)
+      zone_copy_scalar(s, d, r->number, true);
     return;
   }
   if (src.type != RegType::Scalar) { // a partial copy of a pointer is an unknown number
@@ -94,6 +98,8 @@ void transfer_mov(State &s, const Alu &a, const RegValue &src) {
   }
   if (a.op == AluOp::Mov) {
     s.set_reg(d, RegValue::scalar(domains::alu(domains::AluOp::Mov, src.num, src.num, false)));
+    if (const Reg *r = std::get_if<Reg>(&a.src); r && r->number != d)
+      zone_copy_scalar(s, d, r->number, false);
     return;
   }
   unsigned bits = a.op == AluOp::MovSx8 ? 8 : a.op == AluOp::MovSx16 ? 16 : 32;
@@ -109,8 +115,11 @@ void transfer_alu(State &s, const Alu &a) {
     return transfer_mov(s, a, src);
   RegValue dst = s.reg(a.dst.number);
   if (dst.type == RegType::Scalar && src.type == RegType::Scalar) {
-    s.set_reg(a.dst.number,
-              RegValue::scalar(domains::alu(scalar_op(a.op), dst.num, src.num, a.is64)));
+    Scalar64 result = domains::alu(scalar_op(a.op), dst.num, src.num, a.is64);
+    bool add_sub = a.op == AluOp::Add || a.op == AluOp::Sub;
+    if (!add_sub ||
+        !zone_add_sub(s, a.dst.number, dst.num, src.num, a.op == AluOp::Sub, a.is64, result))
+      s.set_reg(a.dst.number, RegValue::scalar(result));
     return;
   }
   bool arith = a.is64 && (a.op == AluOp::Add || a.op == AluOp::Sub);

@@ -1,6 +1,8 @@
-// Conditional-jump refinement: scalars through Scalar64's refine, packet pointers against
-// data_end (or each other) through the zone, and null tests of pointers (transfer_null.cpp).
+// Conditional-jump refinement: scalars through Scalar64's refine (and, between two registers,
+// the zone: zone_scalars.h), packet pointers against data_end (or each other) through the zone,
+// and null tests of pointers (transfer_null.cpp).
 #include "analyzer/transfer.h"
+#include "analyzer/zone_scalars.h"
 
 namespace bpfcheck::analyzer {
 namespace {
@@ -83,8 +85,16 @@ void assume_branch(State &s, const CondJump &j, bool taken) {
     if (a.is_bottom() || b.is_bottom())
       return s.set_bottom();
     s.reg_mut(l).num = a;
-    if (right_reg && right_reg->number != l)
+    if (right_reg && right_reg->number != l) {
       s.reg_mut(right_reg->number).num = b;
+      zone_compare(s, j.cond, j.is64, taken, l, right_reg->number);
+    } else {
+      bound_in_zone(s.zone(), zvar::reg(l), a);
+      if (s.zone().is_bottom())
+        s.set_bottom();
+    }
+    if (!s.is_bottom())
+      reduce_registers(s);
     return;
   }
   bool unsigned_order = j.cond == Condition::Gt || j.cond == Condition::Ge ||

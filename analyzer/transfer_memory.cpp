@@ -1,6 +1,7 @@
 // Memory transfer functions: stack spills and fills (with the zone variables of spilled packet
 // pointers), context loads that produce packet pointers, and loads of unknown bytes elsewhere.
 #include "analyzer/transfer.h"
+#include "analyzer/zone_scalars.h"
 
 namespace bpfcheck::analyzer {
 namespace {
@@ -77,6 +78,9 @@ void transfer_load(State &s, const Load &load, const AnalysisContext &c, std::ui
     s.set_reg(d, r.value);
     if (r.value.type == RegType::Packet)
       copy_packet_var(s, zvar::slot(Stack::slot_of(static_cast<int>(at))), zvar::reg(d));
+    else if (r.value.type == RegType::Scalar && load.size == 8 && at % 8 == 0 &&
+             s.stack().spill_at(static_cast<int>(at))) // a scalar filled whole
+      zone_fill_scalar(s, d, zvar::slot(Stack::slot_of(static_cast<int>(at))));
     return;
   }
   if (base.type == RegType::Ctx && off) {
@@ -108,6 +112,8 @@ void transfer_store(State &s, const Store &store) {
   if (v.type == RegType::Packet && s.stack().spill_at(first))
     copy_packet_var(s, zvar::reg(std::get<Reg>(store.src).number),
                     zvar::slot(Stack::slot_of(first)));
+  else if (v.type == RegType::Scalar && s.stack().spill_at(first)) // zone_scalars.h
+    zone_spill_scalar(s, zvar::slot(Stack::slot_of(first)), std::get_if<Reg>(&store.src), v.num);
 }
 
 void transfer_atomic(State &s, const Atomic &a) {
