@@ -132,17 +132,58 @@ std::vector<TraceStep> TraceBuilder::trace_to(std::uint32_t pc) {
   return steps;
 }
 
+std::vector<TraceStep> TraceBuilder::trace_through_call(const CallSite &site,
+                                                        const std::string &callee,
+                                                        std::uint32_t pc) {
+  std::vector<TraceStep> steps = trace_to(decoded_.instructions[site.instruction].pc);
+  if (steps.empty())
+    return steps;
+  std::string note = "call to " + callee;
+  if (steps.back().note.empty())
+    steps.back().note = std::move(note);
+  else
+    add_step(steps, site.instruction, std::move(note));
+  add_step(steps, decoded_.index_of_slot[pc], "");
+  return steps;
+}
+
+namespace {
+
+// The call site in `root` through which the call graph first reaches `target` (breadth-first),
+// or nullptr when `root` never calls it.
+const CallSite *call_into(const ProgramCfg &cfg, std::uint32_t root, std::uint32_t target) {
+  std::vector<const CallSite *> first(cfg.functions.size(), nullptr);
+  std::deque<std::uint32_t> queue{root};
+  while (!queue.empty()) {
+    std::uint32_t function = queue.front();
+    queue.pop_front();
+    for (const CallSite &site : cfg.functions[function].calls) {
+      if (site.kind != CallSite::Kind::Call || site.callee == root || first[site.callee])
+        continue;
+      first[site.callee] = function == root ? &site : first[function];
+      queue.push_back(site.callee);
+    }
+  }
+  return first[target];
+}
+
+} // namespace
+
 void attach_traces(std::vector<Diagnostic> &diagnostics, const Program &program,
-                   const DecodedProgram &decoded, const FunctionCfg &function,
+                   const DecodedProgram &decoded, const ProgramCfg &cfg, std::uint32_t root,
                    const Fixpoint &fixpoint) {
-  TraceBuilder builder(program, decoded, function, fixpoint);
+  TraceBuilder builder(program, decoded, cfg.functions[root], fixpoint);
   for (Diagnostic &diagnostic : diagnostics) {
     std::uint32_t pc = diagnostic.instruction;
-    if (pc >= decoded.slot_count() || decoded.index_of_slot[pc] == DecodedProgram::kNoInstruction)
+    if (!diagnostic.trace.empty() || pc >= decoded.slot_count() ||
+        decoded.index_of_slot[pc] == DecodedProgram::kNoInstruction)
       continue;
-    std::uint32_t index = decoded.index_of_slot[pc];
-    if (diagnostic.trace.empty() && index >= function.first && index < function.end)
+    std::uint32_t function = cfg.function_of[decoded.index_of_slot[pc]];
+    if (function == root) {
       diagnostic.trace = builder.trace_to(pc);
+    } else if (const CallSite *site = call_into(cfg, root, function)) {
+      diagnostic.trace = builder.trace_through_call(*site, cfg.functions[site->callee].name, pc);
+    }
   }
 }
 

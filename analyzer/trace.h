@@ -22,6 +22,11 @@ public:
   // A shortest feasible path from the entry to the instruction at slot `pc`, one step per source
   // line (consecutive instructions on one line merge); empty when no feasible path reaches it.
   std::vector<TraceStep> trace_to(std::uint32_t pc);
+  // For an instruction inside a function called (directly or not) from this one: the path to
+  // the call `site`, a step noting the call, then the instruction itself. The path inside the
+  // callees is left out: their invariants belong to their own fixpoints.
+  std::vector<TraceStep> trace_through_call(const CallSite &site, const std::string &callee,
+                                            std::uint32_t pc);
 
 private:
   bool feasible(const CfgGraph::edge_descriptor &edge) const;
@@ -36,9 +41,10 @@ private:
   const Fixpoint &fixpoint_;
 };
 
-// Fills the trace of every diagnostic raised in `function` that has none yet.
+// Fills the trace of every diagnostic that has none yet and lies in function `root` (whose
+// finished fixpoint is `fixpoint`) or in a function it calls.
 void attach_traces(std::vector<Diagnostic> &diagnostics, const Program &program,
-                   const DecodedProgram &decoded, const FunctionCfg &function,
+                   const DecodedProgram &decoded, const ProgramCfg &cfg, std::uint32_t root,
                    const Fixpoint &fixpoint);
 
 } // namespace bpfcheck::analyzer

@@ -95,3 +95,18 @@ TEST_CASE("trace: unreachable code has no path") {
   CHECK(d[0].rule == "unreachable-code");
   CHECK(d[0].trace.empty());
 }
+
+TEST_CASE("trace: a failure inside a called function goes through the call") {
+  // r1 = 1; call sub; r0 = 0; exit; sub: r0 = r5 (uninitialized); exit.
+  auto d = diagnose({mov64_imm(1, 1), raw(0x85, 0, 1, 0, 2), mov64_imm(0, 0), exit_insn(),
+                     mov64_reg(0, 5), exit_insn()},
+                    {1, 2, 3, 3, 10, 11});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "uninitialized-register");
+  CHECK(d[0].instruction == 4);
+  REQUIRE(d[0].trace.size() == 3);
+  CHECK(d[0].trace[1].instruction == 1);
+  CHECK(d[0].trace[1].note.rfind("call to ", 0) == 0);
+  CHECK(d[0].trace[2].instruction == 4);
+  CHECK(d[0].trace[2].location->line == 10);
+}
