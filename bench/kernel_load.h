@@ -11,7 +11,7 @@ namespace bpfcheck::bench {
 
 struct KernelResult {
   bool accepted = false;
-  double seconds = 0;    // wall time of BPF_PROG_LOAD
+  double seconds = 0;    // CPU time of BPF_PROG_LOAD (the verifier runs in the syscall)
   std::string message;   // the verifier's last line on rejection, or the error
   std::string processed; // "processed N insns ..." from the verifier's statistics
 };
