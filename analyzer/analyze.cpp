@@ -1,14 +1,18 @@
-// Verification of one program: the fixpoint of the entry function, then one checking pass that
-// replays each reachable block from its invariant and checks every instruction's assertions.
+// Verification of one program: the fixpoint of the entry function (static callees run inside it,
+// in their callers' contexts; global functions run alone), then one checking pass that replays
+// each reachable block of every run from its invariant and checks every instruction's assertions.
 #include "analyzer/analyze.h"
 
 #include "analyzer/assertions.h"
 #include "analyzer/fixpoint.h"
+#include "analyzer/rule_ids.h"
+#include "analyzer/subprogram.h"
 #include "analyzer/termination.h"
 #include "analyzer/transfer.h"
 #include "decoder.h"
 
 #include <algorithm>
+#include <set>
 
 namespace bpfcheck::analyzer {
 namespace {
@@ -33,28 +37,88 @@ std::vector<std::uint64_t> collect_thresholds(const DecodedProgram &decoded) {
   return t;
 }
 
-Diagnostic at(Diagnostic d, const Program &program, std::uint32_t pc) {
-  d.instruction = pc;
-  if (const SourceLocation *loc = program.lines.at(pc))
-    d.location = *loc;
-  return d;
-}
+// The checking pass. An instruction analyzed in several contexts (a callee's call strings) is
+// checked in each; the first failure is its diagnostic (at most one per instruction), and the
+// invariant kept for it is the join over its contexts.
+class Checker {
+public:
+  Checker(const Program &program, const DecodedProgram &decoded, const ProgramCfg &cfg,
+          CallEngine &calls, AnalysisResult &out, bool keep)
+      : program_(program), decoded_(decoded), cfg_(cfg), calls_(calls), out_(out), keep_(keep),
+        reported_(decoded.instructions.size(), false) {}
 
-// Replays one block from its invariant, reporting failed assertions and keeping invariants
-// on request; as in the fixpoint, a failing instruction ends the path.
-void check_block(const Program &program, const DecodedProgram &decoded, const BasicBlock &b,
-                 State s, const AnalysisContext &c, AnalysisResult &out, bool keep) {
-  for (std::uint32_t i = b.first; i <= b.last && !s.is_bottom(); ++i) {
-    const DecodedInstruction &d = decoded.instructions[i];
-    if (keep)
-      out.before[d.pc] = s;
-    if (auto diag = first_failure(d.instruction, s, c)) {
-      out.diagnostics.push_back(at(std::move(*diag), program, d.pc));
+  void report(Diagnostic d, std::uint32_t index) {
+    if (reported_[index])
       return;
-    }
-    transfer(s, d.instruction, c);
+    reported_[index] = true;
+    d.instruction = decoded_.instructions[index].pc;
+    if (const SourceLocation *loc = program_.lines.at(d.instruction))
+      d.location = *loc;
+    out_.diagnostics.push_back(std::move(d));
   }
-}
+
+  // Every run reached from the roots through the calls of checked runs.
+  void check_all(std::vector<FunctionRun *> work) {
+    std::set<const FunctionRun *> seen(work.begin(), work.end());
+    while (!work.empty()) {
+      FunctionRun *run = work.back();
+      work.pop_back();
+      check_run(*run, [&](FunctionRun *callee) {
+        if (callee && seen.insert(callee).second)
+          work.push_back(callee);
+      });
+    }
+  }
+
+private:
+  template <typename F> void check_run(const FunctionRun &run, F &&reached) {
+    const FunctionCfg &function = cfg_.functions[run.function];
+    for (const Wto::Entry &e : run.fixpoint->wto().entries()) {
+      const BasicBlock &b = function.graph[e.block];
+      check_block(run, b, run.fixpoint->pre(e.block), reached);
+    }
+    for (LoopFinding &f : check_termination(*run.fixpoint, function, decoded_))
+      report(std::move(f.diagnostic), f.instruction);
+  }
+
+  // Replays one block from its invariant; as in the fixpoint, a failing instruction ends the
+  // path.
+  template <typename F>
+  void check_block(const FunctionRun &run, const BasicBlock &b, State s, F &&reached) {
+    for (std::uint32_t i = b.first; i <= b.last && !s.is_bottom(); ++i) {
+      const DecodedInstruction &d = decoded_.instructions[i];
+      if (keep_)
+        keep(d.pc, s);
+      std::optional<Diagnostic> diag = first_failure(d.instruction, s, *run.context);
+      if (!diag && is_local_call(d.instruction))
+        diag = calls_.check_call(s, i);
+      if (diag)
+        return report(std::move(*diag), i);
+      if (is_local_call(d.instruction))
+        reached(calls_.call(s, i, run));
+      else
+        transfer(s, d.instruction, *run.context);
+    }
+  }
+
+  void keep(std::uint32_t pc, const State &s) {
+    std::optional<State> &slot = out_.before[pc];
+    if (!slot)
+      slot = s;
+    else if (slot->frames().same_calls(s.frames()))
+      slot = slot->join(s);
+    else // different call strings: only the callee's own frame is comparable
+      slot = slot->without_frames().join(s.without_frames());
+  }
+
+  const Program &program_;
+  const DecodedProgram &decoded_;
+  const ProgramCfg &cfg_;
+  CallEngine &calls_;
+  AnalysisResult &out_;
+  bool keep_;
+  std::vector<bool> reported_; // per instruction index
+};
 
 } // namespace
 
@@ -64,22 +128,25 @@ AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, co
   AnalysisResult out;
   if (options.keep_invariants)
     out.before.resize(decoded.slot_count());
-  const FunctionCfg &main = cfg.functions.front();
-  Fixpoint fixpoint(decoded, main, context, State::entry());
-  fixpoint.run();
-  for (BlockId b : unreachable_blocks(main)) {
-    Diagnostic d;
-    d.rule = "unreachable-code";
-    d.message = "this instruction can never execute (the kernel rejects unreachable code)";
-    out.diagnostics.push_back(at(d, program, decoded.instructions[main.graph[b].first].pc));
+  CallEngine calls(program, decoded, cfg, context);
+  Checker checker(program, decoded, cfg, calls, out, options.keep_invariants);
+  for (const CallFinding &f : calls.findings())
+    checker.report(f.diagnostic, f.instruction);
+  calls.run();
+  for (const CallFinding &f : calls.stack_findings())
+    checker.report(f.diagnostic, f.instruction);
+  for (std::uint32_t f = 0; f < cfg.functions.size(); ++f) {
+    std::vector<BlockId> dead = unreachable_blocks(cfg.functions[f]);
+    if (!calls.reached()[f]) // never called: the kernel finds every instruction unreachable
+      dead = {FunctionCfg::kEntry};
+    for (BlockId b : dead) {
+      Diagnostic d;
+      d.rule = std::string(rule::kUnreachableCode);
+      d.message = "this instruction can never execute (the kernel rejects unreachable code)";
+      checker.report(d, cfg.functions[f].graph[b].first);
+    }
   }
-  for (const Wto::Entry &e : fixpoint.wto().entries()) {
-    const BasicBlock &b = main.graph[e.block];
-    check_block(program, decoded, b, fixpoint.pre(e.block), context, out, options.keep_invariants);
-  }
-  for (LoopFinding &f : check_termination(fixpoint, main, decoded))
-    out.diagnostics.push_back(
-        at(std::move(f.diagnostic), program, decoded.instructions[f.instruction].pc));
+  checker.check_all(calls.roots());
   std::stable_sort(
       out.diagnostics.begin(), out.diagnostics.end(),
       [](const Diagnostic &x, const Diagnostic &y) { return x.instruction < y.instruction; });

@@ -27,13 +27,14 @@ void for_alu(Assertions &out, const Alu &a) {
   out.add(ValidAlu{a});
 }
 
-void for_call(Assertions &out, const Call &c, std::optional<std::uint32_t> pc) {
+void for_call(Assertions &out, const Call &c, std::optional<std::uint32_t> pc, bool local_calls) {
   switch (c.kind) {
   case Call::Kind::Helper:
     out.add(ValidHelperCall{c.imm, pc});
     break;
-  case Call::Kind::Local:
-    out.add(Unsupported{"bpf2bpf call"});
+  case Call::Kind::Local: // checked and run by the call engine (subprogram.h) when it is on
+    if (!local_calls)
+      out.add(Unsupported{"bpf2bpf call"});
     break;
   case Call::Kind::Kfunc:
     out.add(Unsupported{"kfunc call"});
@@ -74,6 +75,8 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
             read(out, *src, false);
           out.add(ValidAccess{i.base.number, i.offset, i.size, true,
                               std::holds_alternative<Imm>(i.src)});
+          if (const Reg *src = std::get_if<Reg>(&i.src); src && context.local_calls)
+            out.add(NoStackPointerToCaller{i.base.number, src->number});
         } else if constexpr (std::is_same_v<T, CondJump>) {
           read(out, i.left, true);
           if (const Reg *r = std::get_if<Reg>(&i.right))
@@ -87,11 +90,16 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
           if (i.kind == ImmKind::MapIdx || i.kind == ImmKind::MapIdxValue)
             out.add(Unsupported{"map by fd_array index (ld_imm64 src 5/6)"});
         } else if constexpr (std::is_same_v<T, Call>) {
-          for_call(out, i, context.pc_of(instruction));
+          for_call(out, i, context.pc_of(instruction), context.local_calls);
         } else if constexpr (std::is_same_v<T, Exit>) {
+          if (context.role == AnalysisContext::Role::Static) { // r0 may be unset (void)
+            out.add(SubprogramExit{});
+            return;
+          }
           read(out, Reg{0}, false);
           out.add(NoLeakedReferences{}); // the kernel checks leaks before the return value
-          out.add(ValidReturn{});
+          out.add(context.role == AnalysisContext::Role::Global ? Assertion{SubprogramExit{}}
+                                                                : Assertion{ValidReturn{}});
         } else if constexpr (std::is_same_v<T, Atomic>) {
           for_atomic(out, i);
         } else if constexpr (std::is_same_v<T, LoadPacket>) {

@@ -39,6 +39,11 @@ struct ValidHelperCall {      // a helper the program may call, with arguments o
   std::int32_t helper = 0;
   std::optional<std::uint32_t> pc; // the call's slot (names acquired references)
 };
+struct SubprogramExit {}; // r0 at a subprogram's exit: scalar (global), no stack pointer (static)
+struct NoStackPointerToCaller { // the kernel refuses to spill stack pointers into a caller's frame
+  std::uint8_t base = 0;
+  std::uint8_t src = 0;
+};
 struct ValidAtomic { // an atomic read-modify-write on memory the kernel allows it on
   std::uint8_t base = 0, src = 0;
 };
@@ -46,9 +51,9 @@ struct Unsupported { // not modelled yet: never a silent acceptance
   std::string_view feature;
 };
 
-using Assertion =
-    std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess, ValidReturn,
-                 NoLeakedReferences, ValidHelperCall, ValidAtomic, Unsupported>;
+using Assertion = std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess,
+                               ValidReturn, NoLeakedReferences, ValidHelperCall, SubprogramExit,
+                               NoStackPointerToCaller, ValidAtomic, Unsupported>;
 
 // A fixed-capacity list: assertions are generated on every visit of an instruction.
 class Assertions {
@@ -76,6 +81,10 @@ std::optional<Diagnostic> first_failure(const Instruction &instruction, const St
 // The memory part of check(), by the base pointer's kind (check_access.cpp).
 std::optional<Diagnostic> check_access(const ValidAccess &access, const State &state,
                                        const AnalysisContext &context);
+// The bpf2bpf parts of check() (global_function.cpp).
+std::optional<Diagnostic> check_subprogram_exit(const State &state, const AnalysisContext &context);
+std::optional<Diagnostic> check_stack_pointer_store(const NoStackPointerToCaller &store,
+                                                    const State &state);
 // The helper-call part of check(): permission and arguments (check_call.cpp).
 std::optional<Diagnostic> check_helper_call(const ValidHelperCall &call, const State &state,
                                             const AnalysisContext &context);

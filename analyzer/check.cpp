@@ -137,6 +137,10 @@ Diag check(const Assertion &assertion, const State &s, const AnalysisContext &c)
     return check_return(s, c);
   } else if (std::holds_alternative<NoLeakedReferences>(assertion)) {
     return check_references(s);
+  } else if (std::holds_alternative<SubprogramExit>(assertion)) {
+    return check_subprogram_exit(s, c);
+  } else if (auto *p = std::get_if<NoStackPointerToCaller>(&assertion)) {
+    return check_stack_pointer_store(*p, s);
   } else if (auto *h = std::get_if<ValidHelperCall>(&assertion)) {
     return check_helper_call(*h, s, c);
   } else if (auto *at = std::get_if<ValidAtomic>(&assertion)) {

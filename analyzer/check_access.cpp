@@ -29,8 +29,9 @@ Diag check_variable_stack_read(const ValidAccess &a, const State &s, std::int64_
   if (a.write || a.size != 1)
     return fail(rule::kUnsupportedFeature,
                 "not supported yet: variable-offset stack writes and wide reads", s, a.base);
+  const RegValue &b = s.reg(a.base); // its frame (bpf2bpf calls)
   for (std::int64_t at = lo; at <= hi; ++at)
-    if (s.stack().byte(static_cast<int>(at)) == Stack::Byte::Uninit)
+    if (s.stack_of(b).byte(static_cast<int>(at)) == Stack::Byte::Uninit)
       return fail(rule::kUninitializedStackRead,
                   "a read at stack offset " + range(lo, hi) + " may read byte " +
                       std::to_string(at) + ", which is not written on every path",
@@ -55,7 +56,7 @@ Diag check_stack(const ValidAccess &a, const State &s) {
                 s, a.base);
   if (a.write)
     return std::nullopt;
-  switch (s.stack().read(static_cast<int>(lo), a.size).status) {
+  switch (s.stack_of(b).read(static_cast<int>(lo), a.size).status) {
   case Stack::ReadStatus::Uninit:
     return fail(rule::kUninitializedStackRead,
                 "reading stack bytes at offset " + std::to_string(lo) +

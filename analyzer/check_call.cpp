@@ -237,7 +237,7 @@ Diag CallChecker::check_stack_region(unsigned i, const MemArg &m) {
     return bad(i, "stack bytes " + bytes(off, end) + " leave the 512-byte frame");
   if (m.reads)
     for (std::int64_t b = off; b < end; ++b)
-      if (s_.stack().byte(static_cast<int>(b)) == Stack::Byte::Uninit)
+      if (s_.stack_of(v).byte(static_cast<int>(b)) == Stack::Byte::Uninit) // v's frame
         return bad(i,
                    "reads stack bytes " + bytes(off, end) + " but byte " + std::to_string(b) +
                        " is not initialized on every path",

@@ -25,6 +25,11 @@ struct AnalysisContext {
   // The program's instructions, to name the slot of an instruction handed to transfer() (helper
   // results get the kernel-like id of their call site). Empty in contexts built by hand.
   std::span<const DecodedInstruction> instructions;
+  // The function being analyzed: the entry, a static subprogram (run in its caller's context)
+  // or a global function (verified alone); their exits are checked differently (subprogram.h).
+  enum class Role : std::uint8_t { Entry, Static, Global };
+  Role role = Role::Entry;
+  bool local_calls = false; // bpf2bpf calls are run by analyze.cpp's call engine
 
   // The slot of an instruction that is an element of `instructions`, else nullopt.
   std::optional<std::uint32_t> pc_of(const Instruction &instruction) const;

@@ -114,7 +114,10 @@ void Fixpoint::process(BlockId block) {
       s.set_bottom();
       break;
     }
-    transfer(s, instruction, context_);
+    if (local_call_ && is_local_call(instruction))
+      local_call_(s, i); // the callee runs in this state's context (subprogram.h)
+    else
+      transfer(s, instruction, context_);
   }
   post_[block] = std::move(s);
 }

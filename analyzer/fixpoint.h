@@ -9,9 +9,15 @@
 #include "cfg.h"
 #include "wto.h"
 
+#include <functional>
 #include <vector>
 
 namespace bpfcheck::analyzer {
+
+inline bool is_local_call(const Instruction &i) {
+  const auto *call = std::get_if<Call>(&i);
+  return call && call->kind == Call::Kind::Local;
+}
 
 class Fixpoint {
 public:
@@ -26,6 +32,7 @@ public:
   const Wto &wto() const { return wto_; }
   // The invariant at the start of a block (bottom when unreachable).
   const State &pre(BlockId block) const { return pre_[block]; }
+  const State &post(BlockId block) const { return post_[block]; }
   // Loop nesting: the number of components holding `block` (its own, for a head). The loop
   // headed by a head at depth d counts its iterations in zvar::counter(counter_base() + d - 1).
   unsigned loop_depth(BlockId block) const { return depth_[block]; }
@@ -36,6 +43,11 @@ public:
   // counter the zone cannot relate, e.g. `while (v > 1) v >>= 1`. Leaves the invariants as they
   // were; refuses (nullopt) loops holding bpf2bpf calls, whose analyses it would extend.
   std::optional<std::int64_t> unrolled_bound(BlockId head, unsigned max_steps);
+
+  // bpf2bpf calls: the effect of the call at an instruction index, computed by running the
+  // callee in the caller's state (subprogram.h). Without one, calls keep their transfer function.
+  using LocalCall = std::function<void(State &, std::uint32_t instruction)>;
+  void set_local_call(LocalCall f) { local_call_ = std::move(f); }
 
 private:
   void run_range(std::uint32_t begin, std::uint32_t end);
@@ -57,6 +69,7 @@ private:
   // The counters below it belong to loops of the callers around this function's call (the
   // entry state's live counters), which the callee's loops must not reset.
   unsigned counter_base_ = 0;
+  LocalCall local_call_;
 };
 
 } // namespace bpfcheck::analyzer

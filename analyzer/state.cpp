@@ -51,6 +51,7 @@ void State::align_zones(State &a, State &b) {
       b.zone_.forget(zvar::slot(s));
     }
   }
+  CallerFrames::align_zones(a.frames_, a.zone_, b.frames_, b.zone_);
 }
 
 bool State::leq(const State &o) const {
@@ -61,7 +62,8 @@ bool State::leq(const State &o) const {
   for (unsigned r = 0; r < kRegisters; ++r)
     if (!regs_[r].leq(o.regs_[r]))
       return false;
-  return stack_.leq(o.stack_) && zone_.leq(o.zone_) && refs_.leq(o.refs_);
+  return stack_.leq(o.stack_) && zone_.leq(o.zone_) && refs_.leq(o.refs_) &&
+         frames_.leq(o.frames_);
 }
 
 State State::join(const State &o) const {
@@ -79,6 +81,7 @@ State State::join(const State &o) const {
   a.zone_ = mine.join(b.zone_);
   recover_counter_relations(mine, b.zone_, a);
   a.refs_ = a.refs_.join(b.refs_);
+  a.frames_ = a.frames_.join(b.frames_);
   return a;
 }
 
@@ -96,6 +99,7 @@ State State::widen(const State &o, std::span<const std::uint64_t> thresholds) co
   a.stack_ = a.stack_.widen(b.stack_, thresholds);
   a.zone_ = a.zone_.widen(b.zone_, zone_thresholds);
   a.refs_ = a.refs_.join(b.refs_); // finite: joining is widening
+  a.frames_ = a.frames_.widen(b.frames_, thresholds);
   return a;
 }
 
@@ -107,6 +111,7 @@ State State::narrow(const State &o) const {
     a.regs_[r] = regs_[r].narrow(o.regs_[r]);
   a.stack_ = stack_.narrow(o.stack_);
   a.zone_ = zone_.narrow(o.zone_);
+  a.frames_ = frames_.narrow(o.frames_);
   return a;
 }
 
@@ -123,6 +128,8 @@ std::string RegValue::to_string() const {
     out << "[" << lo << ", " << hi << "]";
   if (type == RegType::MapValue || type == RegType::MapPtr)
     out << ",map=" << region;
+  if (type == RegType::Stack && region != 0)
+    out << ",frame=" << region; // a callee's frame (0: the entry function's)
   if (type == RegType::Mem)
     out << ",size=" << region;
   if (maybe_null)

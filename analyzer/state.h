@@ -3,6 +3,7 @@
 // slot, the packet size and a scratch), so it never grows with the program.
 #pragma once
 
+#include "analyzer/frames.h"
 #include "analyzer/references.h"
 #include "analyzer/reg_value.h"
 #include "analyzer/stack.h"
@@ -56,6 +57,32 @@ public:
   References &refs() { return refs_; }
   const References &refs() const { return refs_; }
 
+  // bpf2bpf calls (frames.cpp). A Stack pointer's region is its frame number (0: the entry
+  // function); r10 points into frame depth(), the frames below it belong to the callers.
+  unsigned depth() const { return frames_.size(); }
+  const CallerFrames &frames() const { return frames_; }
+  Stack &stack_of(const RegValue &pointer);
+  const Stack &stack_of(const RegValue &pointer) const;
+  domains::Zone::Var slot_var(const RegValue &pointer, int slot) const; // zone var of its slot
+  void enter_call(std::uint32_t caller_function, std::uint32_t call);
+  void leave_call();
+  State without_frames() const; // for display joins across call strings
+  // f(RegValue &) on the callers' saved r6-r9 and spilled slots: refinements by pointer id and
+  // invalidations reach every frame, as in the kernel.
+  template <typename F> void for_each_caller_value(F f) {
+    for_each_caller_slot([&](RegValue &v, domains::Zone::Var) { f(v); });
+  }
+  // The same with each value's zone variable: f(RegValue &, Zone::Var).
+  template <typename F> void for_each_caller_slot(F f) {
+    for (unsigned k = 0; k < frames_.size(); ++k) {
+      for (unsigned i = 0; i < 4; ++i)
+        f(frames_[k].saved[i], zvar::frame_reg(k, 6 + i));
+      for (int slot = 0; slot < Stack::kSlots; ++slot)
+        if (RegValue *v = frames_[k].stack.spill_at(slot * 8 - Stack::kSize))
+          f(*v, zvar::frame_slot(k, slot));
+    }
+  }
+
   bool leq(const State &o) const;
   State join(const State &o) const;
   State widen(const State &o, std::span<const std::uint64_t> thresholds) const;
@@ -73,6 +100,7 @@ private:
   Stack stack_;
   domains::Zone zone_;
   References refs_; // acquired references (socket lookups, ring buffer records)
+  CallerFrames frames_; // empty outside calls: no allocation in the entry function
 };
 
 } // namespace bpfcheck::analyzer

@@ -38,6 +38,7 @@ template <typename F> void for_each_value(State &state, F f) {
   for (int slot = 0; slot < Stack::kSlots; ++slot)
     if (RegValue *v = state.stack().spill_at(slot * 8 - Stack::kSize))
       f(*v);
+  state.for_each_caller_value(f); // bpf2bpf calls: the callers' frames too
 }
 // The refinement of `if (r == 0)` / `!= 0` on pointers: nullness of every copy sharing the
 // pointer's id, references dropped on the null edge (transfer_null.cpp). False when the jump is

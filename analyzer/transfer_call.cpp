@@ -14,14 +14,14 @@ using platform::RetKind;
 // Bytes [off, off + surely) are written; [off + surely, off + maybe) may be: their spills are
 // gone, but bytes never initialized stay so.
 void write_stack(State &s, const RegValue &ptr, std::uint64_t surely, std::uint64_t maybe) {
-  std::int64_t off = ptr.num.smin();
+  std::int64_t off = ptr.num.smin(); // into the frame of ptr (a caller's, in a subprogram)
   for (std::uint64_t i = 0; i < maybe; ++i) {
     int at = static_cast<int>(off + static_cast<std::int64_t>(i));
     if (at < -Stack::kSize || at >= 0)
       return;
-    if (i < surely || s.stack().byte(at) != Stack::Byte::Uninit) {
-      s.zone().forget(zvar::slot(Stack::slot_of(at)));
-      s.stack().write(at, 1, RegValue::scalar_top());
+    if (i < surely || s.stack_of(ptr).byte(at) != Stack::Byte::Uninit) {
+      s.zone().forget(s.slot_var(ptr, Stack::slot_of(at)));
+      s.stack_of(ptr).write(at, 1, RegValue::scalar_top());
     }
   }
 }
@@ -50,6 +50,13 @@ void invalidate_packet_pointers(State &s) {
       s.zone().forget(zvar::slot(slot));
     }
   }
+  s.for_each_caller_slot([&](RegValue &v, domains::Zone::Var var) { // bpf2bpf callers' frames
+    if (v.type == RegType::Packet || v.type == RegType::PacketEnd ||
+        v.type == RegType::PacketMeta) {
+      v = RegValue::scalar_top();
+      s.zone().forget(var);
+    }
+  });
   s.zone().forget(zvar::kPacketSize);
   s.zone().assign_interval(zvar::kPacketSize, 0, kMaxPacketSize);
 }

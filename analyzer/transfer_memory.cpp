@@ -72,15 +72,15 @@ void transfer_load(State &s, const Load &load, const AnalysisContext &c, std::ui
   auto off = constant_offset(base);
   std::int64_t at = off ? *off + load.offset : 0;
   if (base.type == RegType::Stack && off && at >= -Stack::kSize && at + load.size <= 0) {
-    Stack::ReadResult r = s.stack().read(static_cast<int>(at), load.size);
+    Stack::ReadResult r = s.stack_of(base).read(static_cast<int>(at), load.size);
     if (r.value.type == RegType::Scalar && load.sign_extend)
       r.value.num = domains::movsx(r.value.num, 8 * load.size, true);
     s.set_reg(d, r.value);
     if (r.value.type == RegType::Packet)
-      copy_packet_var(s, zvar::slot(Stack::slot_of(static_cast<int>(at))), zvar::reg(d));
+      copy_packet_var(s, s.slot_var(base, Stack::slot_of(static_cast<int>(at))), zvar::reg(d));
     else if (r.value.type == RegType::Scalar && load.size == 8 && at % 8 == 0 &&
-             s.stack().spill_at(static_cast<int>(at))) // a scalar filled whole
-      zone_fill_scalar(s, d, zvar::slot(Stack::slot_of(static_cast<int>(at))));
+             s.stack_of(base).spill_at(static_cast<int>(at))) // a scalar filled whole
+      zone_fill_scalar(s, d, s.slot_var(base, Stack::slot_of(static_cast<int>(at))));
     return;
   }
   if (base.type == RegType::Ctx && off) {
@@ -107,13 +107,14 @@ void transfer_store(State &s, const Store &store) {
   RegValue v = operand_value(s, store.src);
   int first = static_cast<int>(at);
   for (int slot = Stack::slot_of(first); slot <= Stack::slot_of(first + store.size - 1); ++slot)
-    s.zone().forget(zvar::slot(slot));
-  s.stack().write(first, store.size, v);
-  if (v.type == RegType::Packet && s.stack().spill_at(first))
+    s.zone().forget(s.slot_var(base, slot));
+  s.stack_of(base).write(first, store.size, v); // the frame the pointer points into
+  if (v.type == RegType::Packet && s.stack_of(base).spill_at(first))
     copy_packet_var(s, zvar::reg(std::get<Reg>(store.src).number),
-                    zvar::slot(Stack::slot_of(first)));
-  else if (v.type == RegType::Scalar && s.stack().spill_at(first)) // zone_scalars.h
-    zone_spill_scalar(s, zvar::slot(Stack::slot_of(first)), std::get_if<Reg>(&store.src), v.num);
+                    s.slot_var(base, Stack::slot_of(first)));
+  else if (v.type == RegType::Scalar && s.stack_of(base).spill_at(first)) // zone_scalars.h
+    zone_spill_scalar(s, s.slot_var(base, Stack::slot_of(first)), std::get_if<Reg>(&store.src),
+                      v.num);
 }
 
 void transfer_atomic(State &s, const Atomic &a) {
@@ -123,8 +124,8 @@ void transfer_atomic(State &s, const Atomic &a) {
   if (base.type == RegType::Stack && off && at >= -Stack::kSize && at + a.size <= 0) {
     int first = static_cast<int>(at);
     for (int slot = Stack::slot_of(first); slot <= Stack::slot_of(first + a.size - 1); ++slot)
-      s.zone().forget(zvar::slot(slot));
-    s.stack().write(first, a.size, RegValue::scalar_top());
+      s.zone().forget(s.slot_var(base, slot));
+    s.stack_of(base).write(first, a.size, RegValue::scalar_top());
   }
   RegValue old = unknown_of_size(a.size, false);
   if (a.op == Atomic::Op::CmpXchg)
