@@ -48,6 +48,8 @@ void Fixpoint::run_component(std::uint32_t head_index) {
     process(head);
     run_range(head_index + 1, entry.end);
   };
+  if (depth_[head] == 1 && run_iterations(head_index, kExactIterations))
+    return;
   pre_[head] = block_in(head);
   for (unsigned iteration = 0;; ++iteration) {
     iterate_body();
@@ -68,6 +70,42 @@ void Fixpoint::run_component(std::uint32_t head_index) {
   }
 }
 
+State Fixpoint::arriving(BlockId head, bool back) const {
+  State s = !back && head == FunctionCfg::kEntry ? entry_ : State::bottom();
+  for (auto [it, end] = boost::in_edges(head, function_.graph); it != end; ++it)
+    if (wto_.is_back_edge(boost::source(*it, function_.graph), head) == back)
+      s = s.join(edge_state(*it));
+  return s;
+}
+
+// Each round runs the body once on the states of one iteration; the blocks' invariants are the
+// joins over the rounds. Sound once no state comes back: every execution is then one of the
+// rounds. Otherwise (false) the rounds' states stay as a start for the widening iteration.
+bool Fixpoint::run_iterations(std::uint32_t head_index, unsigned max_iterations) {
+  const Wto::Entry &e = wto_.entries()[head_index];
+  std::vector<std::pair<State, State>> acc(e.end - head_index,
+                                           std::pair(State::bottom(), State::bottom()));
+  State x = arriving(e.block, false);
+  for (unsigned round = 0; round <= max_iterations; ++round) {
+    if (x.is_bottom()) {
+      for (std::uint32_t k = head_index; k < e.end; ++k)
+        std::tie(pre_[wto_.entries()[k].block], post_[wto_.entries()[k].block]) =
+            std::move(acc[k - head_index]);
+      return true;
+    }
+    pre_[e.block] = std::move(x);
+    process(e.block);
+    run_range(head_index + 1, e.end);
+    for (std::uint32_t k = head_index; k < e.end; ++k) {
+      BlockId b = wto_.entries()[k].block;
+      acc[k - head_index].first = acc[k - head_index].first.join(pre_[b]);
+      acc[k - head_index].second = acc[k - head_index].second.join(post_[b]);
+    }
+    x = arriving(e.block, true);
+  }
+  return false;
+}
+
 std::optional<std::int64_t> Fixpoint::unrolled_bound(BlockId head, unsigned max_steps) {
   std::uint32_t at = wto_.position(head);
   const Wto::Entry &e = wto_.entries()[at];
@@ -80,14 +118,7 @@ std::optional<std::int64_t> Fixpoint::unrolled_bound(BlockId head, unsigned max_
         return std::nullopt;
     saved.emplace_back(pre_[wto_.entries()[k].block], post_[wto_.entries()[k].block]);
   }
-  auto arriving = [&](bool back) { // the states entering the head (or coming back to it)
-    State s = !back && head == FunctionCfg::kEntry ? entry_ : State::bottom();
-    for (auto [it, end] = boost::in_edges(head, function_.graph); it != end; ++it)
-      if (wto_.is_back_edge(boost::source(*it, function_.graph), head) == back)
-        s = s.join(edge_state(*it));
-    return s;
-  };
-  State x = arriving(false);
+  State x = arriving(head, false);
   std::optional<std::int64_t> bound;
   for (unsigned step = 0; step <= max_steps; ++step) {
     if (x.is_bottom()) { // no state makes `step` iterations
@@ -97,7 +128,7 @@ std::optional<std::int64_t> Fixpoint::unrolled_bound(BlockId head, unsigned max_
     pre_[head] = std::move(x);
     process(head);
     run_range(at + 1, e.end);
-    x = arriving(true);
+    x = arriving(head, true);
   }
   for (std::uint32_t k = at; k < e.end; ++k)
     std::tie(pre_[wto_.entries()[k].block], post_[wto_.entries()[k].block]) =

@@ -24,6 +24,11 @@ public:
   // Joins at a head before widening starts: enough for short constant-bounded loops to be
   // computed exactly, small enough to keep long loops cheap.
   static constexpr unsigned kWideningDelay = 2;
+  // An outermost loop that ends within this many iterations is analyzed iteration by iteration,
+  // as the kernel simulates it (its invariants are the joins over the iterations): offsets that
+  // advance by a stride the counter's bound implies (a map value pointer stepping by 4 while
+  // i < 8) stay exact, where widening would lose them.
+  static constexpr unsigned kExactIterations = 32;
 
   Fixpoint(const DecodedProgram &decoded, const FunctionCfg &function,
            const AnalysisContext &context, State entry);
@@ -52,6 +57,9 @@ public:
 private:
   void run_range(std::uint32_t begin, std::uint32_t end);
   void run_component(std::uint32_t head_index);
+  bool run_iterations(std::uint32_t head_index, unsigned max_iterations); // kExactIterations
+  // The states entering `head` from outside its loop (back = false) or through its back edges.
+  State arriving(BlockId head, bool back) const;
   void process(BlockId block); // post := transfer of the block from pre
   State block_in(BlockId block) const;
   State edge_state(const CfgGraph::edge_descriptor &edge) const;

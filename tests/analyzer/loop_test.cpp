@@ -186,3 +186,18 @@ TEST_CASE("a counter spilled to the stack and filled back each iteration") {
                                       stx(4, 10, 1, -8), ja(-5), mov64_imm(0, 0), exit_insn()});
   CHECK(narrow.rules() == Rules{"unbounded-loop@1"});
 }
+
+TEST_CASE("a short outermost loop is analyzed iteration by iteration, as the kernel does") {
+  // r1 = 0; r2 = 0; loop: if r2 > 6 goto out; r1 += 4; r2 += 1; goto loop; out: r0 = r1; exit
+  // r1 = 4 * r2 is no difference constraint: widening would lose r1's bound, the iterations
+  // keep it exact.
+  Run r = run(ProgramType::Xdp,
+              {mov64_imm(1, 0), mov64_imm(2, 0), jmp_imm(kJgt, 2, 6, 3), alu64_imm(kAdd, 1, 4),
+               alu64_imm(kAdd, 2, 1), ja(-4), mov64_reg(0, 1), exit_insn()});
+  CHECK(r.rules() == Rules{});
+  check_range(r.at(2).reg(1).num, 0, 28);
+  check_range(r.at(3).reg(1).num, 0, 24); // in the body: r2 <= 6 held r1 <= 24
+  // The exit joins the rounds' states; the counter (r1 >= counter, r2 == counter) keeps r1 >= 8.
+  check_range(r.at(6).reg(1).num, 8, 28);
+  CHECK(counter_at(r, 2) == 7);
+}
