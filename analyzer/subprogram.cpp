@@ -119,7 +119,7 @@ FunctionRun *CallEngine::call(State &s, std::uint32_t index, const FunctionRun &
   if (site.run == nullptr || !entry.leq(site.entry)) {
     if (site.run == nullptr)
       site.entry = std::move(entry);
-    else if (site.rounds < Fixpoint::kWideningDelay)
+    else if (site.rounds < Fixpoint::kExactIterations) // as many as a loop run round by round
       site.entry = site.entry.join(entry);
     else
       site.entry = site.entry.widen(entry, static_context_.thresholds);

@@ -66,9 +66,11 @@ public:
   std::optional<Diagnostic> check_call(const State &s, std::uint32_t index) const;
 
 private:
-  // The callers' entries at one call site of one run, joined (then widened): a call inside a
-  // loop sees the loop's iterates, which converge like the loop itself, and the callee runs again
-  // only when its entry grows. The final invariant at the site is below the joined entry.
+  // The callers' entries at one call site of one run, joined (widened only after as many joins
+  // as the fixpoint's exact iterations, so a loop analyzed round by round keeps its callee's
+  // entries joined, not widened): a call inside a loop sees the loop's iterates, which converge
+  // like the loop itself, and the callee runs again only when its entry grows. The final
+  // invariant at the site is below the joined entry.
   struct Site {
     State entry;
     unsigned rounds = 0;
