@@ -8,6 +8,7 @@
 #include "analyzer/rule_ids.h"
 #include "analyzer/subprogram.h"
 #include "analyzer/termination.h"
+#include "analyzer/trace.h"
 #include "analyzer/transfer.h"
 #include "decoder.h"
 
@@ -147,6 +148,8 @@ AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, co
     }
   }
   checker.check_all(calls.roots());
+  for (const FunctionRun *root : calls.roots()) // one path of source lines to each diagnostic
+    attach_traces(out.diagnostics, program, decoded, cfg, root->function, *root->fixpoint);
   std::stable_sort(
       out.diagnostics.begin(), out.diagnostics.end(),
       [](const Diagnostic &x, const Diagnostic &y) { return x.instruction < y.instruction; });
