@@ -73,6 +73,9 @@ std::optional<Diagnostic> check_memory_argument(const State &s, unsigned r, std:
       return bad("does not point to " + std::to_string(size) + " bytes of its region");
     return std::nullopt;
   }
+  case RegType::Ctx: // the prototype names another type: the kernel refuses the arguments
+    return bad("is the context, but the function expects " + std::to_string(size) +
+               " bytes of memory");
   default:
     return argument_failure(rule::kUnsupportedFeature,
                             "not supported yet: passing a " + std::string(type_name(v.type)) +

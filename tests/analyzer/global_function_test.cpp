@@ -146,3 +146,15 @@ TEST_CASE("a global function's context argument, and prototypes that are not mod
   Run vd = run_global({mov64_imm(1, 0), call_local(1), exit_insn(), exit_insn()}, 3, btf, v);
   CHECK(vd.rules() == Rules{"unsupported-feature@1"});
 }
+
+TEST_CASE("a global function's struct pointer argument is sized memory, not the context") {
+  BtfBuilder btf;
+  std::uint32_t i32 = btf.add_int("int");
+  std::uint32_t g = btf.add_global_func("g", i32, {btf.add_ptr(btf.add_struct("pair", 8))});
+  // 0: call g with r1 = ctx; exit.   g (2): if r1 == 0 goto +2; r0 = *(u32 *)(r1 + 8); exit; ...
+  Run r = run_global({call_local(1), exit_insn(), jmp_imm(kJeq, 1, 0, 2), ldx(4, 0, 1, 8),
+                      exit_insn(), mov64_imm(0, 0), exit_insn()},
+                     2, btf, g);
+  CHECK(r.rules() == Rules{"helper-argument@0 memory-out-of-bounds@3"});
+  CHECK(r.at(2).reg(1).region == 8);
+}
