@@ -15,6 +15,7 @@ struct BpfcheckVerdict {
   std::string rule;
   std::string message;
   std::string location;
+  std::string line_text;
   std::vector<std::string> unlocated;
 };
 
@@ -41,8 +42,10 @@ BpfcheckVerdict verdict_of(const bpfcheck::Program &program) {
       continue;
     v.rule = d.rule;
     v.message = d.message;
-    if (located)
-      v.location = d.location->file + ":" + std::to_string(d.location->line);
+    if (!located)
+      continue;
+    v.location = d.location->file + ":" + std::to_string(d.location->line);
+    v.line_text = d.location->text;
   }
   return v;
 }
@@ -102,7 +105,8 @@ Measurement measure(const std::string &corpus_dir, const std::string &loader,
       }
       const BpfcheckVerdict &v = ours.at(program);
       m.programs.push_back({compiler, object, program, k->second, v.accepts, v.rule, v.message,
-                            v.location, v.unlocated, e.reject ? e.rule : std::string()});
+                            v.location, v.line_text, v.unlocated, e.reject ? e.rule : "",
+                            e.reject ? e.line : ""});
     }
   }
   return m;

@@ -27,10 +27,12 @@ struct ProgramAgreement {
   // bpfcheck's first diagnostic (lowest instruction), or the frontend's error ("input-error").
   std::string rule;
   std::string message;
-  std::string location; // "file:line" of that diagnostic, empty when it has none
+  std::string location;  // "file:line" of that diagnostic, empty when it has none
+  std::string line_text; // that source line's text, when the line table carries it
   // Every diagnostic without a source line, as "rule at instruction N: message".
   std::vector<std::string> unlocated;
   std::string expected_rule; // the corpus expectation's rule when it expects a rejection
+  std::string expected_line; // and a snippet of the source line the kernel blames
 
   Outcome outcome() const;
 };

@@ -82,6 +82,27 @@ void print_rule_mismatches(const corpus::Measurement &m) {
           << compared << " unsafe programs both reject" << list);
 }
 
+// Where both reject an unsafe program: does bpfcheck blame the source line the kernel blames?
+// Only where bpfcheck's line table carries the text (BTF line_info; not gcc's DWARF).
+void print_line_mismatches(const corpus::Measurement &m) {
+  size_t compared = 0, mismatches = 0;
+  std::string list;
+  for (const auto &p : m.programs) {
+    if (p.outcome() != corpus::Outcome::BothReject || p.expected_line.empty() ||
+        p.line_text.empty())
+      continue;
+    ++compared;
+    if (p.line_text.find(p.expected_line) != std::string::npos)
+      continue;
+    ++mismatches;
+    list += "\n  " + name(p) + ": bpfcheck blames '" + p.line_text + "' at " + p.location +
+            ", the kernel '" + p.expected_line + "'";
+  }
+  MESSAGE(display_name(m.compiler)
+          << ": bpfcheck blames the kernel's source line on " << compared - mismatches << " of "
+          << compared << " unsafe programs both reject" << list);
+}
+
 // Compares the measured false alarms with the committed list, or rewrites the list when
 // BPFCHECK_UPDATE_KNOWN=1; returns the list as it stands afterwards.
 corpus::KnownList ratchet(const corpus::Measurement &m) {
@@ -181,6 +202,7 @@ void check_build(const std::string &compiler) {
           << (x.unloadable ? ", not loadable: " + std::to_string(x.unloadable) : ""));
   check_soundness_and_lines(m);
   print_rule_mismatches(m);
+  print_line_mismatches(m);
   write_markdown(m, ratchet(m));
 }
 
