@@ -149,7 +149,8 @@ AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, co
   }
   checker.check_all(calls.roots());
   for (const FunctionRun *root : calls.roots()) // one path of source lines to each diagnostic
-    attach_traces(out.diagnostics, program, decoded, cfg, root->function, *root->fixpoint);
+    attach_traces(out.diagnostics, program, decoded, cfg, root->function, *root->fixpoint,
+                  root->context);
   std::stable_sort(
       out.diagnostics.begin(), out.diagnostics.end(),
       [](const Diagnostic &x, const Diagnostic &y) { return x.instruction < y.instruction; });

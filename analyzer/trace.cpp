@@ -3,9 +3,11 @@
 // bottom and its target's invariant is not bottom. The predecessor tree gives a shortest path.
 #include "analyzer/trace.h"
 
+#include "analyzer/assertions.h"
 #include "analyzer/transfer.h"
 #include "disassembler.h"
 
+#include <algorithm>
 #include <deque>
 
 namespace bpfcheck::analyzer {
@@ -26,26 +28,63 @@ bool same_line(const std::optional<SourceLocation> &a, const std::optional<Sourc
 } // namespace
 
 TraceBuilder::TraceBuilder(const Program &program, const DecodedProgram &decoded,
-                           const FunctionCfg &function, const Fixpoint &fixpoint)
-    : program_(program), decoded_(decoded), function_(function), fixpoint_(fixpoint) {}
+                           const FunctionCfg &function, const Fixpoint &fixpoint,
+                           const AnalysisContext *context)
+    : program_(program), decoded_(decoded), function_(function), fixpoint_(fixpoint),
+      context_(context) {}
 
-bool TraceBuilder::feasible(const CfgGraph::edge_descriptor &edge) const {
+// The state the fixpoint sends along `edge` (bottom when none flows).
+State TraceBuilder::edge_state(const CfgGraph::edge_descriptor &edge) const {
   BlockId from = boost::source(edge, function_.graph);
-  if (fixpoint_.pre(boost::target(edge, function_.graph)).is_bottom() ||
-      fixpoint_.post(from).is_bottom())
-    return false;
+  State s = fixpoint_.post(from);
   EdgeKind kind = function_.graph[edge].kind;
   const Instruction &last = decoded_.instructions[function_.graph[from].last].instruction;
-  const auto *jump = std::get_if<CondJump>(&last);
-  if (jump == nullptr || (kind != EdgeKind::Taken && kind != EdgeKind::NotTaken))
-    return true;
-  State s = fixpoint_.post(from);
-  assume_branch(s, *jump, kind == EdgeKind::Taken);
-  return !s.is_bottom();
+  if (const auto *jump = std::get_if<CondJump>(&last);
+      jump != nullptr && !s.is_bottom() && (kind == EdgeKind::Taken || kind == EdgeKind::NotTaken))
+    assume_branch(s, *jump, kind == EdgeKind::Taken);
+  return s;
 }
 
-std::vector<BlockId> TraceBuilder::path_to(BlockId target) const {
+bool TraceBuilder::feasible(const CfgGraph::edge_descriptor &edge) const {
+  return !fixpoint_.pre(boost::target(edge, function_.graph)).is_bottom() &&
+         !edge_state(edge).is_bottom();
+}
+
+// Whether the state along `edge` alone still fails with `rule` at instruction `index` of the
+// edge's target: where paths join before a failure (a reference held on one of them at exit),
+// the trace must come along a path that fails. Unknown (true) without the context or when a
+// bpf2bpf call lies before the failure (its effect belongs to the call engine).
+bool TraceBuilder::fails_along(const CfgGraph::edge_descriptor &edge, std::uint32_t index,
+                               const std::string &rule) const {
+  if (context_ == nullptr || rule.empty())
+    return true;
+  State s = edge_state(edge);
+  for (std::uint32_t i = function_.graph[boost::target(edge, function_.graph)].first;
+       i < index && !s.is_bottom(); ++i) {
+    const Instruction &instruction = decoded_.instructions[i].instruction;
+    if (is_local_call(instruction))
+      return true;
+    if (first_failure(instruction, s, *context_))
+      return false;
+    transfer(s, instruction, *context_);
+  }
+  if (s.is_bottom())
+    return false;
+  auto failure = first_failure(decoded_.instructions[index].instruction, s, *context_);
+  return failure && failure->rule == rule;
+}
+
+std::vector<BlockId> TraceBuilder::path_to(BlockId target, std::uint32_t index,
+                                           const std::string &rule) const {
   constexpr BlockId kNone = static_cast<BlockId>(-1);
+  // The edges into the target along which the failure happens, when any can be told apart.
+  std::vector<CfgGraph::edge_descriptor> failing;
+  for (auto [it, end] = boost::in_edges(target, function_.graph); it != end; ++it)
+    if (feasible(*it) && fails_along(*it, index, rule))
+      failing.push_back(*it);
+  auto enters = [&](const CfgGraph::edge_descriptor &edge) {
+    return failing.empty() || std::find(failing.begin(), failing.end(), edge) != failing.end();
+  };
   std::vector<BlockId> parent(boost::num_vertices(function_.graph), kNone);
   std::deque<BlockId> queue;
   if (!fixpoint_.pre(FunctionCfg::kEntry).is_bottom()) {
@@ -57,7 +96,7 @@ std::vector<BlockId> TraceBuilder::path_to(BlockId target) const {
     queue.pop_front();
     for (auto [it, end] = boost::out_edges(block, function_.graph); it != end; ++it) {
       BlockId next = boost::target(*it, function_.graph);
-      if (parent[next] == kNone && feasible(*it)) {
+      if (parent[next] == kNone && feasible(*it) && (next != target || enters(*it))) {
         parent[next] = block;
         queue.push_back(next);
       }
@@ -114,7 +153,7 @@ std::optional<BlockId> TraceBuilder::block_of(std::uint32_t index) const {
   return std::nullopt;
 }
 
-std::vector<TraceStep> TraceBuilder::trace_to(std::uint32_t pc) {
+std::vector<TraceStep> TraceBuilder::trace_to(std::uint32_t pc, const std::string &rule) {
   std::vector<TraceStep> steps;
   if (pc >= decoded_.slot_count() || decoded_.index_of_slot[pc] == DecodedProgram::kNoInstruction)
     return steps;
@@ -122,7 +161,7 @@ std::vector<TraceStep> TraceBuilder::trace_to(std::uint32_t pc) {
   std::optional<BlockId> target = block_of(index);
   if (!target)
     return steps;
-  std::vector<BlockId> path = path_to(*target);
+  std::vector<BlockId> path = path_to(*target, index, rule);
   for (std::size_t k = 0; k < path.size(); ++k) {
     const BasicBlock &b = function_.graph[path[k]];
     bool last_block = k + 1 == path.size();
@@ -135,7 +174,7 @@ std::vector<TraceStep> TraceBuilder::trace_to(std::uint32_t pc) {
 std::vector<TraceStep> TraceBuilder::trace_through_call(const CallSite &site,
                                                         const std::string &callee,
                                                         std::uint32_t pc) {
-  std::vector<TraceStep> steps = trace_to(decoded_.instructions[site.instruction].pc);
+  std::vector<TraceStep> steps = trace_to(decoded_.instructions[site.instruction].pc, "");
   if (steps.empty())
     return steps;
   std::string note = "call to " + callee;
@@ -171,8 +210,8 @@ const CallSite *call_into(const ProgramCfg &cfg, std::uint32_t root, std::uint32
 
 void attach_traces(std::vector<Diagnostic> &diagnostics, const Program &program,
                    const DecodedProgram &decoded, const ProgramCfg &cfg, std::uint32_t root,
-                   const Fixpoint &fixpoint) {
-  TraceBuilder builder(program, decoded, cfg.functions[root], fixpoint);
+                   const Fixpoint &fixpoint, const AnalysisContext *context) {
+  TraceBuilder builder(program, decoded, cfg.functions[root], fixpoint, context);
   for (Diagnostic &diagnostic : diagnostics) {
     std::uint32_t pc = diagnostic.instruction;
     if (!diagnostic.trace.empty() || pc >= decoded.slot_count() ||
@@ -180,7 +219,7 @@ void attach_traces(std::vector<Diagnostic> &diagnostics, const Program &program,
       continue;
     std::uint32_t function = cfg.function_of[decoded.index_of_slot[pc]];
     if (function == root) {
-      diagnostic.trace = builder.trace_to(pc);
+      diagnostic.trace = builder.trace_to(pc, diagnostic.rule);
     } else if (const CallSite *site = call_into(cfg, root, function)) {
       diagnostic.trace = builder.trace_through_call(*site, cfg.functions[site->callee].name, pc);
     }

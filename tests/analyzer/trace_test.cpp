@@ -110,3 +110,14 @@ TEST_CASE("trace: a failure inside a called function goes through the call") {
   CHECK(d[0].trace[2].instruction == 4);
   CHECK(d[0].trace[2].location->line == 10);
 }
+
+TEST_CASE("trace: where paths join before the failure, the trace comes along a failing one") {
+  // if r0 > 7 goto B; r5 = 1; goto T; B: r1 = 1; goto B2; B2: r2 = 2; goto T; T: r0 = r5.
+  // r5 is unset only on the longer path through B and B2: the trace must take it.
+  auto d = diagnose({call(7), jmp_imm(kJgt, 0, 7, 2), mov64_imm(5, 1), ja(4), mov64_imm(1, 1),
+                     ja(0), mov64_imm(2, 2), ja(0), mov64_reg(0, 5), exit_insn()},
+                    {1, 2, 3, 3, 4, 4, 5, 5, 6, 7});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rule == "uninitialized-register");
+  CHECK(steps(d[0].trace) == "1 2(branch taken: if r0 > 0x7) 4 5 6");
+}
