@@ -174,6 +174,14 @@ constexpr std::array kRules = {
              "Split the program with tail calls or global functions, simplify loops, or bound "
              "them more tightly.",
              Severity::Warning},
+    RuleInfo{"loader-mismatch", "LoaderMismatch",
+             "libbpf would load a different instruction than the object means.",
+             "The object's relocation is read one way by its compiler and another way by libbpf, "
+             "so the kernel would verify and run another program than the source describes: "
+             "gcc 12 folds a global variable's offset into the instruction and libbpf adds it "
+             "again, so the program reads the wrong variable or past its section.",
+             "Build the object with clang or a newer bpf-gcc, or make the variable the first of "
+             "its section (offset 0)."},
     RuleInfo{"unsupported-feature", "UnsupportedFeature",
              "Program uses a feature bpfcheck does not model.",
              "The program uses an instruction, helper, kfunc or map type that bpfcheck does not "
