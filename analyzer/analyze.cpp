@@ -121,6 +121,22 @@ private:
   std::vector<bool> reported_; // per instruction index
 };
 
+// The kernel would verify another instruction than the object means (Program::
+// loader_mismatches): the analysis of the object says nothing about what gets loaded there.
+void report_loader_mismatches(const Program &program, const DecodedProgram &decoded,
+                              Checker &checker) {
+  for (const LoaderMismatch &m : program.loader_mismatches) {
+    if (m.slot >= decoded.slot_count())
+      continue;
+    Diagnostic d;
+    d.rule = std::string(rule::kLoaderMismatch);
+    d.message = m.message;
+    d.hint = "build this object with clang or a newer bpf-gcc, or make the variable the first of "
+             "its section";
+    checker.report(d, decoded.index_of_slot[m.slot]);
+  }
+}
+
 } // namespace
 
 AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, const ProgramCfg &cfg,
@@ -133,6 +149,7 @@ AnalysisResult analyze(const Program &program, const DecodedProgram &decoded, co
   Checker checker(program, decoded, cfg, calls, out, options.keep_invariants);
   for (const CallFinding &f : calls.findings())
     checker.report(f.diagnostic, f.instruction);
+  report_loader_mismatches(program, decoded, checker);
   calls.run();
   for (const CallFinding &f : calls.stack_findings())
     checker.report(f.diagnostic, f.instruction);

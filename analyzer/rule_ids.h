@@ -31,6 +31,8 @@ inline constexpr std::string_view kReferenceLeak = "reference-leak";
 inline constexpr std::string_view kUnboundedLoop = "unbounded-loop";
 inline constexpr std::string_view kUnreachableCode = "unreachable-code";
 inline constexpr std::string_view kUnsupportedFeature = "unsupported-feature";
+// The loader (libbpf) would hand the kernel another instruction than the object means.
+inline constexpr std::string_view kLoaderMismatch = "loader-mismatch";
 inline constexpr std::string_view kProgramTooComplex =
     "program-too-complex"; // call depth, recursion
 
@@ -41,6 +43,7 @@ inline constexpr std::string_view kAll[] = {
     kMapValueOutOfBounds,   kMemoryOutOfBounds,  kInvalidMemoryAccess,    kBadReturnValue,
     kUnknownHelper,         kHelperNotAllowed,   kHelperArgument,         kReferenceLeak,
     kUnboundedLoop,         kUnreachableCode,    kUnsupportedFeature,     kProgramTooComplex,
+    kLoaderMismatch,
 };
 
 constexpr std::span<const std::string_view> all_rule_ids() { return kAll; }
