@@ -62,8 +62,7 @@ bool State::leq(const State &o) const {
   for (unsigned r = 0; r < kRegisters; ++r)
     if (!regs_[r].leq(o.regs_[r]))
       return false;
-  return stack_.leq(o.stack_) && zone_.leq(o.zone_) && refs_.leq(o.refs_) &&
-         frames_.leq(o.frames_);
+  return stack_.leq(o.stack_) && zone_.leq(o.zone_) && refs_.leq(o.refs_) && frames_.leq(o.frames_);
 }
 
 State State::join(const State &o) const {

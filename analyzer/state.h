@@ -99,7 +99,7 @@ private:
   std::array<RegValue, kRegisters> regs_{};
   Stack stack_;
   domains::Zone zone_;
-  References refs_; // acquired references (socket lookups, ring buffer records)
+  References refs_;     // acquired references (socket lookups, ring buffer records)
   CallerFrames frames_; // empty outside calls: no allocation in the entry function
 };
 

@@ -191,7 +191,7 @@ std::string SourceLinePrinter::before(const Program &program, std::uint32_t slot
     return "";
   last_ = location;
   return location->text.empty() ? location->file + ":" + std::to_string(location->line)
-                                 : location->text;
+                                : location->text;
 }
 
 std::string disassemble(const Program &program, const DecodedProgram &decoded,

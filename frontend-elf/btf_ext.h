@@ -21,7 +21,7 @@ struct FuncInfoRecord {
 struct LineInfoRecord {
   std::uint32_t insn_offset = 0; // bytes within the section
   std::string file;
-  std::string text; // the source line, may be empty
+  std::string text;       // the source line, may be empty
   std::uint32_t line = 0; // 0: no source position (clang emits these for compiler-made code)
   std::uint32_t column = 0;
 };
