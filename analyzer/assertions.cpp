@@ -103,7 +103,10 @@ Assertions assertions_for(const Instruction &instruction, const AnalysisContext 
         } else if constexpr (std::is_same_v<T, Atomic>) {
           for_atomic(out, i);
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
-          out.add(Unsupported{"legacy packet load (BPF_ABS/BPF_IND)"});
+          out.add(RegInitialized{6});
+          if (i.indirect)
+            read(out, i.index, true);
+          out.add(ValidLegacyPacketLoad{i.indirect, i.index.number});
         } else if constexpr (std::is_same_v<T, MayGoto>) {
           out.add(Unsupported{"may_goto"});
         }

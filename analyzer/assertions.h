@@ -47,13 +47,18 @@ struct NoStackPointerToCaller { // the kernel refuses to spill stack pointers in
 struct ValidAtomic { // an atomic read-modify-write on memory the kernel allows it on
   std::uint8_t base = 0, src = 0;
 };
+struct ValidLegacyPacketLoad { // BPF_ABS/BPF_IND: r6 is the skb, the type may use them
+  bool indirect = false;
+  std::uint8_t index = 0; // the BPF_IND register
+};
 struct Unsupported { // not modelled yet: never a silent acceptance
   std::string_view feature;
 };
 
-using Assertion = std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess,
-                               ValidReturn, NoLeakedReferences, ValidHelperCall, SubprogramExit,
-                               NoStackPointerToCaller, ValidAtomic, Unsupported>;
+using Assertion =
+    std::variant<RegInitialized, NotFramePointer, UsableValue, ValidAlu, ValidAccess, ValidReturn,
+                 NoLeakedReferences, ValidHelperCall, SubprogramExit, NoStackPointerToCaller,
+                 ValidAtomic, ValidLegacyPacketLoad, Unsupported>;
 
 // A fixed-capacity list: assertions are generated on every visit of an instruction.
 class Assertions {

@@ -84,6 +84,36 @@ Diag check_references(const State &s) {
   return std::nullopt;
 }
 
+// The kernel's check_ld_abs: socket filters and tc programs only, with the skb in r6 at offset
+// 0 and no reference held (the load may end the program). The loaded value is the only effect.
+Diag check_legacy_packet_load(const ValidLegacyPacketLoad &l, const State &s,
+                              const AnalysisContext &c) {
+  if (c.type != ProgramType::SocketFilter && c.type != ProgramType::SchedCls &&
+      c.type != ProgramType::SchedAct)
+    return make_diagnostic(rule::kInvalidMemoryAccess,
+                           "BPF_ABS/BPF_IND packet loads are only allowed in socket filters and "
+                           "tc programs",
+                           s);
+  if (c.role != AnalysisContext::Role::Entry) // the kernel's rules for subprograms differ
+    return make_diagnostic(rule::kUnsupportedFeature,
+                           "not supported yet: BPF_ABS/BPF_IND packet loads in a subprogram", s);
+  if (!s.refs().empty())
+    return make_diagnostic(rule::kReferenceLeak,
+                           "a BPF_ABS/BPF_IND load may end the program while a reference is held",
+                           s, {}, "release the reference before this load");
+  const RegValue &skb = s.reg(6);
+  if (skb.type != RegType::Ctx || constant_offset(skb) != 0)
+    return make_diagnostic(rule::kInvalidMemoryAccess,
+                           "BPF_ABS/BPF_IND loads read the packet of the skb in r6, which must "
+                           "hold the context",
+                           s, {6}, "keep the context pointer (r1 at entry) in r6");
+  if (l.indirect && s.reg(l.index).type != RegType::Scalar)
+    return make_diagnostic(rule::kPointerArithmetic,
+                           "the offset register of a BPF_IND load must hold a number", s,
+                           {l.index});
+  return std::nullopt;
+}
+
 // The kernel's check_atomic refuses the context, packets, flow keys and sockets.
 Diag check_atomic(const ValidAtomic &a, const State &s) {
   RegType t = s.reg(a.base).type;
@@ -145,6 +175,8 @@ Diag check(const Assertion &assertion, const State &s, const AnalysisContext &c)
     return check_helper_call(*h, s, c);
   } else if (auto *at = std::get_if<ValidAtomic>(&assertion)) {
     return check_atomic(*at, s);
+  } else if (auto *l = std::get_if<ValidLegacyPacketLoad>(&assertion)) {
+    return check_legacy_packet_load(*l, s, c);
   } else if (auto *x = std::get_if<Unsupported>(&assertion)) {
     return make_diagnostic(rule::kUnsupportedFeature,
                            "not supported yet: " + std::string(x->feature), s);

@@ -60,7 +60,10 @@ void transfer(State &s, const Instruction &instruction, const AnalysisContext &c
           else // bpf2bpf calls and kfuncs are unsupported (assertions)
             clobber_call(s, RegValue::scalar_top());
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
-          clobber_call(s, RegValue::scalar_top());
+          // The byte-swapped packet bytes, zero-extended; a load past the end leaves the
+          // program with return value 0 instead (the kernel's implicit exit).
+          clobber_call(
+              s, RegValue::scalar(Scalar64::urange(0, (std::uint64_t{1} << (8 * i.size)) - 1)));
         } else if constexpr (std::is_same_v<T, Atomic>) {
           transfer_atomic(s, i);
         }

@@ -253,7 +253,7 @@ TEST_CASE("features not modelled yet are reported, never accepted") {
   CHECK(run(ProgramType::Xdp,
             {raw(0x18, 1, 5, 0, 0), raw(0, 0, 0, 0, 0), mov64_imm(0, 0), exit_insn()})
             .rules() == Rules{"unsupported-feature@0"});
-  // BPF_LD | BPF_ABS | BPF_W
-  CHECK(run(ProgramType::SocketFilter, {raw(0x20, 0, 0, 0, 0), exit_insn()}).rules() ==
+  // may_goto (BPF_JMP | BPF_JCOND)
+  CHECK(run(ProgramType::Xdp, {raw(0xe5, 0, 0, 0, 0), mov64_imm(0, 2), exit_insn()}).rules() ==
         Rules{"unsupported-feature@0"});
 }
