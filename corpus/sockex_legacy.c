@@ -2,6 +2,7 @@
  * definitions in the legacy "maps" ELF section (struct bpf_map_def) and the old "socketN"
  * section names, which only legacy loaders (bpf_load.c, iproute2) understand.
  * sock_proto_bytes counts bytes per IP protocol; sock_len_hist builds a packet-size histogram.
+ * sock_proto_bytes_abs is sock_proto_bytes written as sockex1 was, with an absolute packet load.
  * Unsafe twin: sock_len_hist_unchecked uses the array lookup result without a NULL check. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -81,6 +82,28 @@ int sock_len_hist_unchecked(struct __sk_buff *skb)
 		bucket = LEN_BUCKETS - 1;
 	value = bpf_map_lookup_elem(&len_hist, &bucket);
 	*value += 1;
+	return 0;
+}
+
+/* samples/bpf's sockex1 reads the protocol with a classic-BPF style absolute load (BPF_LD_ABS,
+ * implicitly from the skb in r6) instead of bpf_skb_load_bytes. */
+#ifdef __clang__
+unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
+#else
+#define load_byte(skb, off) __builtin_bpf_load_byte(off)
+#endif
+
+SEC("socket3") EXPECT_ACCEPT
+int sock_proto_bytes_abs(struct __sk_buff *skb)
+{
+	__u32 key = load_byte(skb, ETH_HLEN + offsetof(struct iphdr, protocol));
+	__u64 *value;
+
+	if (skb->pkt_type != PACKET_OUTGOING)
+		return 0;
+	value = bpf_map_lookup_elem(&proto_bytes, &key);
+	if (value)
+		__sync_fetch_and_add(value, skb->len);
 	return 0;
 }
 
